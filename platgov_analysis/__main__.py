@@ -1,0 +1,88 @@
+"""Command line: ``python -m platgov_analysis {validate,verify-quotes,summary,build}``.
+
+Exit codes: 0 fine, 1 a report run failed, 2 the input (data, sources, runs list) is wrong.
+Problems are printed as sentences naming file, row and field; never as tracebacks.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import data
+
+BAD_INPUT = 2
+
+
+def _validate(args) -> int:
+    problems = data.validate(args.data)
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} problem(s): the data package does not validate.")
+        return BAD_INPUT
+    print(f"data package valid: {args.data or data.DATA_DIR}")
+    return 0
+
+
+def _verify_quotes(args) -> int:
+    tables = data.load_tables(args.data)
+    problems = data.verify_quotes(tables, args.sources)
+    for problem in problems:
+        print(problem)
+    n = len(tables["evidence"])
+    if problems:
+        print(f"{len(problems)} of {n} quote(s) not found verbatim in the sources.")
+        return BAD_INPUT
+    print(f"all {n} quotes found verbatim in {args.sources}")
+    return 0
+
+
+def _summary(args) -> int:
+    from .cases import summary_text
+
+    print(summary_text(data.load_tables(args.data)))
+    return 0
+
+
+def _build(args) -> int:
+    from .build import BuildConfigError, build
+
+    try:
+        return build(jobs=args.jobs, force=args.force, only=args.only)
+    except BuildConfigError as err:
+        print(err)
+        return BAD_INPUT
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m platgov_analysis", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, func, help_text in [
+        ("validate", _validate, "check data/ against data/datapackage.json"),
+        ("verify-quotes", _verify_quotes, "check every evidence quote occurs verbatim in its source text"),
+        ("summary", _summary, "counts per table and study, unknowns per condition, intercoder kappa"),
+        ("build", _build, "build the report into reports/ (parallel, incremental)"),
+    ]:
+        command = sub.add_parser(name, help=help_text)
+        command.set_defaults(func=func)
+        if name != "build":
+            command.add_argument("--data", type=Path, default=None, help="data folder (default: the repo's data/)")
+    sub.choices["verify-quotes"].add_argument("--sources", type=Path, required=True,
+                                              help="folder with the studies' source texts (e.g. ../shared/seeds)")
+    build_cmd = sub.choices["build"]
+    build_cmd.add_argument("--jobs", type=int, default=None, help="parallel runs (default: number of cores)")
+    build_cmd.add_argument("--force", action="store_true", help="rebuild every run, changed or not")
+    build_cmd.add_argument("--only", nargs="+", help="build only these runs (names or folder prefixes); no publish")
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except data.DataValidationError as err:
+        for problem in err.problems:
+            print(problem)
+        print("The data package does not validate; fix the problems above (python -m platgov_analysis validate).")
+        return BAD_INPUT
+
+
+if __name__ == "__main__":
+    sys.exit(main())

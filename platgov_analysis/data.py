@@ -1,0 +1,246 @@
+"""Load, validate and quote-check the evidence base in ``data/``.
+
+``data/datapackage.json`` is the single source of truth: fields, types, enums, keys, foreign
+keys and the row rules (``rowConstraints``) are all declared there and checked by the
+``frictionless`` library. This module only turns the library's findings into one plain
+sentence per problem, naming the file, the row as a spreadsheet shows it (header = row 1), the
+field, the value and the rule broken.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = REPO_ROOT / "data"
+DESCRIPTOR = "datapackage.json"
+
+# pandas dtypes for the Table Schema types we use: nullable, so "unknown" (an empty cell)
+# stays missing instead of becoming 0 or NaN-as-float.
+PANDAS_DTYPES = {"string": "string", "integer": "Int64", "number": "Float64"}
+TYPE_WORDS = {"integer": "a whole number", "number": "a number", "date": "an ISO date (YYYY-MM-DD)"}
+
+
+class DataValidationError(Exception):
+    """The data in ``data/`` break the schema; ``problems`` holds one sentence each."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in one cell (or row, or file) of the data package."""
+
+    file: str
+    row: int | None
+    field: str | None
+    value: str | None
+    rule: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f" row {self.row}"
+        if self.field:
+            where += f", field {self.field}"
+        if self.value is None:
+            return f"{where}: {self.rule}"
+        return f'{where}: "{self.value}" {self.rule}'
+
+
+def _display(path: Path) -> str:
+    """A path as the researcher typed it: relative to the working directory when inside it."""
+    try:
+        return os.path.relpath(path) if Path.cwd() in path.resolve().parents else str(path)
+    except ValueError:
+        return str(path)
+
+
+def read_descriptor(data_dir: Path | str | None = None) -> dict:
+    """The data package descriptor as a dict."""
+    path = Path(data_dir or DATA_DIR) / DESCRIPTOR
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DataValidationError([f"{_display(path)}: file is missing (the schema of the data package)"]) from None
+    except json.JSONDecodeError as err:
+        raise DataValidationError([f"{_display(path)} line {err.lineno}: not valid JSON ({err.msg})"]) from None
+
+
+def _csv_structure_problems(path: Path, n_fields: int) -> list[Problem]:
+    """Problems that stop a CSV from parsing into rows: quotes and column counts.
+
+    Checked before the content because a stray quote shifts every later cell and would
+    otherwise surface as dozens of misleading content errors.
+    """
+    shown = _display(path)
+    problems = []
+    with open(path, encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle, strict=True)
+        try:
+            for row_number, cells in enumerate(reader, start=1):
+                if row_number == 1 or not cells:
+                    continue
+                for index, cell in enumerate(cells):
+                    if "\n" in cell or "\r" in cell:
+                        problems.append(Problem(shown, row_number, None, None,
+                                                f"a line break inside cell {index + 1}: an unbalanced double quote probably opens there"))
+                        break
+                else:
+                    if len(cells) != n_fields:
+                        problems.append(Problem(shown, row_number, None, None,
+                                                f"has {len(cells)} cells but the header has {n_fields} columns (check commas and quotes)"))
+        except csv.Error as err:
+            problems.append(Problem(shown, reader.line_num, None, None,
+                                    f"is not valid CSV ({err}): probably an unbalanced double quote"))
+        except UnicodeDecodeError:
+            problems.append(Problem(shown, None, None, None, "is not UTF-8 text"))
+    return problems
+
+
+def _sentence(error, resource, shown: str, rules: dict[str, str]) -> Problem:
+    """Turn one frictionless error into a Problem."""
+    kind = error.type
+    row = getattr(error, "row_number", None)
+    field = getattr(error, "field_name", None)
+    cell = getattr(error, "cell", None)
+    note = getattr(error, "note", "") or ""
+    if kind == "constraint-error":
+        constraint = re.search(r'constraint "(\w+)" is "(.*)"', note)
+        name, limit = constraint.groups() if constraint else ("", note)
+        if name == "required":
+            return Problem(shown, row, field, None, "is required but empty")
+        if name == "enum":
+            allowed = ", ".join(resource.schema.get_field(field).constraints["enum"])
+            return Problem(shown, row, field, cell, f"is not one of the allowed values: {allowed}")
+        if name == "pattern":
+            return Problem(shown, row, field, cell, f"does not have the required form (pattern {limit})")
+        if name in ("minLength", "maxLength", "minimum", "maximum"):
+            words = {"minLength": "is shorter than", "maxLength": "is longer than",
+                     "minimum": "is less than", "maximum": "is more than"}
+            unit = " characters" if "Length" in name else ""
+            return Problem(shown, row, field, cell, f"{words[name]} {limit}{unit}")
+        return Problem(shown, row, field, cell, f"breaks the {name} rule ({limit})")
+    if kind == "type-error":
+        ftype = resource.schema.get_field(field).type
+        return Problem(shown, row, field, cell, f"is not {TYPE_WORDS.get(ftype, 'of type ' + ftype)}")
+    if kind == "primary-key":
+        pk = resource.schema.primary_key
+        names = resource.schema.field_names
+        values = ", ".join(str(error.cells[names.index(k)]) for k in pk)
+        first = re.search(r"position \"?(\d+)", note)
+        again = f" (first used in row {first.group(1)})" if first else ""
+        return Problem(shown, row, ", ".join(pk), values, f"repeats a primary key already in the table{again}")
+    if kind == "foreign-key":
+        fields = ", ".join(error.field_names)
+        shown_cells = ", ".join("" if c is None else str(c) for c in error.field_cells)
+        target = next(fk for fk in resource.schema.foreign_keys if fk["fields"] == error.field_names
+                      or [fk["fields"]] == error.field_names)
+        ref = target["reference"]
+        ref_fields = ref["fields"] if isinstance(ref["fields"], str) else ", ".join(ref["fields"])
+        ref_file = f"{ref['resource'] or resource.name}.csv"
+        ref_path = _display(Path(resource.basepath or ".") / ref_file)
+        if len(error.field_names) == 2 and error.field_names[0] == "study_id":
+            # evidence is looked up within the row's own study, so a quote of another study fails too
+            study, value = error.field_cells
+            return Problem(shown, row, error.field_names[1], value,
+                           f"is not an {error.field_names[1]} of study {study} in {ref_path}")
+        return Problem(shown, row, fields, shown_cells, f"is not a {ref_fields} in {ref_path}")
+    if kind == "row-constraint":
+        formula = re.search(r'conform is "(.*)"', note)
+        return Problem(shown, row, None, None, rules.get(formula.group(1) if formula else "", note))
+    if kind in ("extra-label", "incorrect-label"):
+        return Problem(shown, 1, getattr(error, "label", None), None,
+                       "is not a column declared for this table in datapackage.json (unknown or misplaced column)")
+    if kind == "missing-label":
+        return Problem(shown, 1, field, None, "is a declared column missing from the header")
+    if kind in ("duplicate-label", "blank-label"):
+        return Problem(shown, 1, None, None, f"header problem: {error.message}")
+    return Problem(shown, row, field, cell, f"{error.message}")
+
+
+def validate(data_dir: Path | str | None = None) -> list[str]:
+    """Check the data package; return one sentence per problem (empty list = valid)."""
+    from frictionless import Checklist, Package, checks
+
+    data_dir = Path(data_dir or DATA_DIR)
+    descriptor = read_descriptor(data_dir)
+    problems: list[Problem] = []
+    for res in descriptor["resources"]:
+        path = data_dir / res["path"]
+        if not path.exists():
+            problems.append(Problem(_display(path), None, None, None,
+                                    f"file is missing (table {res['name']} is declared in datapackage.json)"))
+            continue
+        problems += _csv_structure_problems(path, len(res["schema"]["fields"]))
+    if problems:  # content checks only make sense once every file parses into rows
+        return [str(p) for p in problems]
+
+    package = Package(descriptor, basepath=str(data_dir))
+    for res in descriptor["resources"]:
+        resource = package.get_resource(res["name"])
+        rules = {r["formula"]: r["message"] for r in res.get("rowConstraints", [])}
+        checklist = Checklist(checks=[checks.row_constraint(formula=f) for f in rules])
+        report = resource.validate(checklist)
+        shown = _display(data_dir / res["path"])
+        for task in report.tasks:
+            for error in task.errors:
+                problems.append(_sentence(error, resource, shown, rules))
+    ordered = sorted(set(problems), key=lambda p: (p.file, p.row or 0, p.field or "", p.rule))
+    return [str(p) for p in ordered]
+
+
+def load_tables(data_dir: Path | str | None = None, check: bool = True) -> dict[str, pd.DataFrame]:
+    """All tables of the data package as DataFrames with stable nullable dtypes.
+
+    Raises DataValidationError when ``check`` is on and the data break the schema, so an
+    analysis never runs on data that did not validate.
+    """
+    data_dir = Path(data_dir or DATA_DIR)
+    if check:
+        problems = validate(data_dir)
+        if problems:
+            raise DataValidationError(problems)
+    tables = {}
+    for res in read_descriptor(data_dir)["resources"]:
+        fields = res["schema"]["fields"]
+        dtypes = {f["name"]: PANDAS_DTYPES.get(f["type"], "string") for f in fields}
+        tables[res["name"]] = pd.read_csv(data_dir / res["path"], dtype=dtypes, keep_default_na=False,
+                                          na_values=[""], encoding="utf-8")
+    return tables
+
+
+def fold_whitespace(text: str) -> str:
+    """Drop all white space: the only difference a verbatim quote may have from its source."""
+    return re.sub(r"\s+", "", text)
+
+
+def verify_quotes(tables: dict[str, pd.DataFrame], sources_dir: Path | str) -> list[str]:
+    """Check every evidence quote occurs verbatim in its study's source text.
+
+    Source texts are found through ``studies.seed_file``; they are never copied into the repo.
+    Returns one sentence per miss (empty list = every quote found).
+    """
+    sources_dir = Path(sources_dir)
+    seeds = dict(zip(tables["studies"]["study_id"], tables["studies"]["seed_file"]))
+    texts: dict[str, str | None] = {}
+    problems = []
+    for study_id, seed in seeds.items():
+        path = sources_dir / seed
+        texts[study_id] = fold_whitespace(path.read_text(encoding="utf-8")) if path.exists() else None
+        if texts[study_id] is None:
+            problems.append(f"{_display(path)}: source text of study {study_id} not found (studies.seed_file)")
+    for row in tables["evidence"].itertuples(index=False):
+        text = texts.get(row.study_id)
+        if text is not None and fold_whitespace(row.quote) not in text:
+            problems.append(f'evidence {row.evidence_id} (study {row.study_id}): quote not found in '
+                            f'{seeds[row.study_id]}: "{row.quote}"')
+    return problems
