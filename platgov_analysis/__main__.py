@@ -1,4 +1,4 @@
-"""Command line: ``python -m platgov_analysis {validate,verify-quotes,summary,build}``.
+"""Command line of platgov: validate, verify-quotes, summary, build, check-reproducible, bench.
 
 Exit codes: 0 fine, 1 a report run failed, 2 the input (data, sources, runs list) is wrong.
 Problems are printed as sentences naming file, row and field; never as tracebacks.
@@ -46,13 +46,26 @@ def _summary(args) -> int:
 
 
 def _build(args) -> int:
-    from .build import BuildConfigError, build
+    from .build import BuildConfigError, Paths, build
 
     try:
-        return build(jobs=args.jobs, force=args.force, only=args.only)
+        return build(jobs=args.jobs, force=args.force, only=args.only,
+                     paths=Paths(runs_file=args.runs) if args.runs else Paths())
     except BuildConfigError as err:
         print(err)
         return BAD_INPUT
+
+
+def _check_reproducible(args) -> int:
+    from .build import check_reproducible
+
+    return check_reproducible(jobs=args.jobs)
+
+
+def _bench(args) -> int:
+    from .build import bench
+
+    return bench(jobs=args.jobs)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -63,16 +76,20 @@ def main(argv: list[str] | None = None) -> int:
         ("verify-quotes", _verify_quotes, "check every evidence quote occurs verbatim in its source text"),
         ("summary", _summary, "counts per table and study, unknowns per condition, intercoder kappa"),
         ("build", _build, "build the report into reports/ (parallel, incremental)"),
+        ("check-reproducible", _check_reproducible, "two clean builds must give byte-identical reports"),
+        ("bench", _bench, "time cold, sequential, no-op and incremental builds"),
     ]:
         command = sub.add_parser(name, help=help_text)
         command.set_defaults(func=func)
-        if name != "build":
+        if name in ("build", "check-reproducible", "bench"):
+            command.add_argument("--jobs", type=int, default=None, help="parallel runs (default: number of cores)")
+        else:
             command.add_argument("--data", type=Path, default=None, help="data folder (default: the repo's data/)")
     sub.choices["verify-quotes"].add_argument("--sources", type=Path, required=True,
                                               help="folder with the studies' source texts (e.g. ../shared/seeds)")
     build_cmd = sub.choices["build"]
-    build_cmd.add_argument("--jobs", type=int, default=None, help="parallel runs (default: number of cores)")
     build_cmd.add_argument("--force", action="store_true", help="rebuild every run, changed or not")
+    build_cmd.add_argument("--runs", type=Path, default=None, help="runs list (default: notebooks/runs.yaml)")
     build_cmd.add_argument("--only", nargs="+", help="build only these runs (names or folder prefixes); no publish")
     args = parser.parse_args(argv)
     try:

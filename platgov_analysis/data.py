@@ -9,6 +9,7 @@ field, the value and the rule broken.
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import os
 import re
@@ -198,6 +199,16 @@ def validate(data_dir: Path | str | None = None) -> list[str]:
     return [str(p) for p in ordered]
 
 
+def folder_digest(folder: Path | str | None = None, pattern: str = "*") -> str:
+    """SHA-256 over the relative names and bytes of the files in a folder (default: data/)."""
+    folder = Path(folder or DATA_DIR)
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob(pattern) if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
 def load_tables(data_dir: Path | str | None = None, check: bool = True) -> dict[str, pd.DataFrame]:
     """All tables of the data package as DataFrames with stable nullable dtypes.
 
@@ -206,9 +217,15 @@ def load_tables(data_dir: Path | str | None = None, check: bool = True) -> dict[
     """
     data_dir = Path(data_dir or DATA_DIR)
     if check:
-        problems = validate(data_dir)
-        if problems:
-            raise DataValidationError(problems)
+        # a successful validation is remembered by content hash: the same bytes need no second
+        # 3-second check (every notebook run loads the data)
+        stamp = data_dir.parent / ".build" / "validated" / folder_digest(data_dir)
+        if not stamp.exists():
+            problems = validate(data_dir)
+            if problems:
+                raise DataValidationError(problems)
+            stamp.parent.mkdir(parents=True, exist_ok=True)
+            stamp.touch()
     tables = {}
     for res in read_descriptor(data_dir)["resources"]:
         fields = res["schema"]["fields"]

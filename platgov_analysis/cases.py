@@ -1,0 +1,136 @@
+"""The cross-study case comparison: case x condition matrix, its evidence, agreement, crosswalk.
+
+Everything reads the coded tables (see ``data.load_tables``) and returns DataFrames. Values
+stay the strings ``"1"``, ``"0"`` and ``"unknown"``: an unknown is never turned into 0 here;
+the QCA module decides how unknown cases enter an analysis (they are left out and reported).
+"""
+from __future__ import annotations
+
+import warnings
+
+import pandas as pd
+
+from .labels import localized
+
+VALUES = ["1", "0", "unknown"]
+
+
+def condition_codes(tables: dict[str, pd.DataFrame], scheme: str | None = None) -> pd.DataFrame:
+    """The cross-study conditions and outcome (or one scheme of them) in display order."""
+    codebook = tables["codebook"]
+    chosen = codebook[codebook["scheme"].isin([scheme] if scheme else ["condition", "outcome"])]
+    return chosen.sort_values(["sort_order", "code_id"]).reset_index(drop=True)
+
+
+def focal_cases(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Focal cases ordered by study (in studies-table order) and case id."""
+    cases = tables["cases"]
+    order = {s: i for i, s in enumerate(tables["studies"]["study_id"])}
+    focal = cases[cases["role"] == "focal"].copy()
+    focal["_study_order"] = focal["study_id"].map(order)
+    return focal.sort_values(["_study_order", "case_id"]).drop(columns="_study_order").reset_index(drop=True)
+
+
+def case_matrix(tables: dict[str, pd.DataFrame], column: str = "value") -> pd.DataFrame:
+    """Focal cases x conditions and outcome, one coder's values (``value``, ``coder_a``, ``coder_b``).
+
+    A case missing a row for a condition shows ``"missing"`` so a gap in the coding is visible
+    rather than silently read as unknown.
+    """
+    codes = condition_codes(tables)["code_id"].tolist()
+    wide = tables["case_conditions"].pivot(index="case_id", columns="condition_id", values=column)
+    cases = focal_cases(tables).set_index("case_id")
+    matrix = wide.reindex(index=cases.index, columns=codes).astype("string").fillna("missing")
+    matrix.columns.name = None
+    return matrix
+
+
+def matrix_evidence(tables: dict[str, pd.DataFrame], lang: str = "en") -> pd.DataFrame:
+    """Each coded cell with its value, quote, location and rationale (the drill-down table)."""
+    cells = tables["case_conditions"].merge(
+        tables["evidence"][["evidence_id", "quote", "location"]], on="evidence_id", how="left")
+    cases = focal_cases(tables)
+    cases = cases.assign(case=localized(cases, "name", lang))[["case_id", "study_id", "case"]]
+    codes = condition_codes(tables)[["code_id", "sort_order"]]
+    table = (cells.merge(cases, on="case_id").merge(codes, left_on="condition_id", right_on="code_id")
+             .sort_values(["study_id", "case_id", "sort_order"]))
+    columns = ["study_id", "case_id", "case", "condition_id", "value", "coder_a", "coder_b", "quote",
+               "location", "evidence_id", "rationale_en", "resolution_note"]
+    return table[columns].reset_index(drop=True)
+
+
+def unknown_counts(tables: dict[str, pd.DataFrame]) -> pd.Series:
+    """Number of focal cases whose final value is unknown, per condition."""
+    return case_matrix(tables).eq("unknown").sum().rename("unknown")
+
+
+def intercoder_kappa(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Cohen's kappa between the two independent codings, per condition and overall.
+
+    Kappa is undefined (NaN) when both coders used a single category throughout; agreement is
+    reported beside it so such a row is still readable.
+    """
+    from sklearn.metrics import cohen_kappa_score
+
+    coded = tables["case_conditions"]
+    codes = condition_codes(tables)["code_id"].tolist()
+    rows = []
+    for label, part in [*((c, coded[coded["condition_id"] == c]) for c in codes), ("overall", coded)]:
+        a, b = part["coder_a"].astype(str), part["coder_b"].astype(str)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            kappa = cohen_kappa_score(a, b, labels=VALUES) if len(part) else float("nan")
+        rows.append({"condition": label, "n": len(part), "agreement": (a == b).mean() if len(part) else float("nan"),
+                     "kappa": kappa})
+    return pd.DataFrame(rows)
+
+
+def crosswalk_matrix(tables: dict[str, pd.DataFrame], lang: str = "en") -> pd.DataFrame:
+    """Cross-study conditions x study framework dimensions (core / partial / empty)."""
+    codebook = tables["codebook"].set_index("code_id")
+    walk = tables["crosswalk"].copy()
+    walk["study_id"] = walk["framework_id"].map(codebook["study_id"])
+    walk["dimension"] = walk["framework_id"].map(localized(codebook, "label", lang))
+    walk["column"] = walk["study_id"] + ": " + walk["dimension"]
+    matrix = walk.pivot_table(index="condition_id", columns="column", values="strength", aggfunc="first")
+    codes = condition_codes(tables)["code_id"]
+    return matrix.reindex(index=[c for c in codes if c in matrix.index]).fillna("")
+
+
+def _study_of_rows(name: str, frame: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> pd.Series | None:
+    """The study each row belongs to, also for tables that reach their study through a key."""
+    if "study_id" in frame:
+        return frame["study_id"]
+    if name == "case_conditions":
+        return frame["case_id"].map(tables["cases"].set_index("case_id")["study_id"])
+    if name == "crosswalk":
+        return frame["framework_id"].map(tables["codebook"].set_index("code_id")["study_id"])
+    return None
+
+
+def table_counts(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Rows per table, in all and per study; actors and references count once per study naming them."""
+    studies = tables["studies"]["study_id"].tolist()
+    per_study = {
+        "actors": pd.concat([tables["relations"][["study_id", "source_id"]].set_axis(["study_id", "id"], axis=1),
+                             tables["relations"][["study_id", "target_actor_id"]].set_axis(["study_id", "id"], axis=1)])
+        .dropna().drop_duplicates()["study_id"],
+        "references": tables["citations"]["study_id"],
+    }
+    rows = []
+    for name, frame in tables.items():
+        owner = per_study.get(name, _study_of_rows(name, frame, tables))
+        counts = owner.value_counts() if owner is not None else pd.Series(dtype="int64")
+        rows.append({"table": name, "all": len(frame), **{s: int(counts.get(s, 0)) for s in studies}})
+    return pd.DataFrame(rows).set_index("table")
+
+
+def summary_text(tables: dict[str, pd.DataFrame]) -> str:
+    """The ``summary`` command's report: counts, unknowns per condition, intercoder kappa."""
+    counts = table_counts(tables).to_string()
+    unknowns = unknown_counts(tables).to_string()
+    kappa = intercoder_kappa(tables).round(3).to_string(index=False)
+    n_focal = len(focal_cases(tables))
+    return (f"Rows per table and study (actors, references: distinct ones each study names):\n{counts}\n\n"
+            f"Focal cases: {n_focal}. Unknown final values per condition:\n{unknowns}\n\n"
+            f"Intercoder agreement (Cohen's kappa, coder_a vs coder_b):\n{kappa}\n")

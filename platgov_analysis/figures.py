@@ -1,0 +1,388 @@
+"""One place for figure style, Chinese glyphs, bilingual labels, captions and saving.
+
+Every figure of platgov goes through :func:`save_figure`, which writes SVG and PNG that are
+byte-identical across runs (fixed ``svg.hashsalt``, no dates or software versions in
+metadata) and records the caption, so a reader can always trace a figure to its study and its
+evidence rows.
+"""
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import seaborn as sns
+from matplotlib import font_manager
+from pylopdf_fonts_zh_cn import sans_path
+
+from .labels import check_lang, localized, text
+
+FALLBACK_FONTS = ["DejaVu Sans"]
+MANIFEST = "figures.json"
+
+
+def use_cjk_font() -> str:
+    """Register the bundled Noto Sans SC and make it the first sans-serif font.
+
+    Call it after any seaborn style: styles reset ``font.sans-serif``. networkx draws node
+    labels with the ``sans-serif`` family, so this one setting covers titles, seaborn labels
+    and network labels alike. Returns the font's family name.
+    """
+    path = str(sans_path())
+    font_manager.fontManager.addfont(path)
+    family = font_manager.FontProperties(fname=path).get_name()
+    plt.rcParams["font.family"] = "sans-serif"
+    plt.rcParams["font.sans-serif"] = [family, *FALLBACK_FONTS]
+    plt.rcParams["axes.unicode_minus"] = False  # the CJK font lacks U+2212
+    return family
+
+
+def set_style() -> None:
+    """The platgov look: seaborn's white grid, the CJK font, deterministic file output."""
+    sns.set_theme(style="whitegrid", context="notebook")
+    use_cjk_font()
+    plt.rcParams["svg.hashsalt"] = "platgov"  # stable ids inside SVG files
+    plt.rcParams["svg.fonttype"] = "path"  # glyphs as paths: renders without the font installed
+    plt.rcParams["figure.dpi"] = 100
+    plt.rcParams["savefig.dpi"] = 150
+    plt.rcParams["savefig.bbox"] = "tight"
+
+
+def caption(source: str, evidence_ids, lang: str, note: str = "") -> str:
+    """A figure caption naming the source study(ies) and the evidence rows behind it.
+
+    Figures that aggregate a whole table pass no ids and name the table in ``note`` instead.
+    """
+    ids = sorted({part for i in evidence_ids if pd.notna(i) for part in str(i).split(";") if part})
+    listed = ", ".join(ids) if len(ids) <= 12 else f"{', '.join(ids[:12])} … ({len(ids)} rows)"
+    if check_lang(lang) == "en":
+        body = f"Source: {source}." + (f" Evidence: {listed}." if ids else "")
+    else:
+        body = f"来源:{source}。" + (f"证据:{listed}。" if ids else "")
+    return f"{body} {note}".strip()
+
+
+def save_figure(fig, out_dir: Path | str, name: str, caption_text: str) -> list[Path]:
+    """Write ``name``.svg and ``name``.png with the caption under the figure; record it.
+
+    The caption is drawn into the figure (so it travels with the file) and stored in
+    ``figures.json`` of the output folder, which the HTML report reads.
+    """
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    wrapped = "\n".join(textwrap.wrap(caption_text, width=110))
+    fig.text(0.0, -0.02, wrapped, ha="left", va="top", fontsize=7, color="#444444")
+    paths = [out_dir / f"{name}.svg", out_dir / f"{name}.png"]
+    fig.savefig(paths[0], format="svg", metadata={"Date": None, "Creator": None})
+    fig.savefig(paths[1], format="png", metadata={"Software": None})
+    manifest_path = out_dir / MANIFEST
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else {}
+    manifest[name] = {"caption": caption_text, "files": [p.name for p in paths]}
+    manifest_path.write_text(json.dumps(dict(sorted(manifest.items())), ensure_ascii=False, indent=1) + "\n",
+                             encoding="utf-8")
+    return paths
+
+
+def save_table(frame: pd.DataFrame, out_dir: Path | str, name: str) -> Path:
+    """Write a table as UTF-8 CSV with stable line endings and no index."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / f"{name}.csv"
+    frame.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
+    return path
+
+
+# ---------------------------------------------------------------- plots
+# Each returns a matplotlib Figure; the notebook saves it with save_figure and a caption.
+
+OUTCOME_COLOURS = {"effective": "#2a9d8f", "underperforming": "#e9c46a", "shelved": "#e76f51",
+                   "hollow": "#9c6644", "not_assessed": "#bbbbbb", "mixed": "#8d99ae"}
+VALUE_COLOURS = {"1": "#264653", "0": "#e9c46a", "unknown": "#f1f1f1", "missing": "#ff00ff"}
+
+
+def plot_site_interview_time(sites: pd.DataFrame, lang: str):
+    """Interview minutes per field site, bars coloured by the outcome of the site's platforms."""
+    fig, ax = plt.subplots(figsize=(7, 3.6))
+    ordered = sites.sort_values("minutes", ascending=False)
+    colours = [OUTCOME_COLOURS[o] for o in ordered["outcome"]]
+    ax.barh(ordered["site"], ordered["minutes"], color=colours)
+    ax.invert_yaxis()
+    for y, (minutes, n) in enumerate(zip(ordered["minutes"], ordered["platforms"])):
+        label = f"{int(minutes) // 60}h{int(minutes) % 60:02d}" + (f"  ({n} {text(lang, 'platforms', '个平台')})" if n > 1 else "")
+        ax.text(minutes + 5, y, label, va="center", fontsize=8)
+    ax.set_xlabel(text(lang, "interview time at the site (minutes)", "调研地访谈时间(分钟)"))
+    handles = [plt.Rectangle((0, 0), 1, 1, color=OUTCOME_COLOURS[o]) for o in dict.fromkeys(ordered["outcome"])]
+    ax.legend(handles, list(dict.fromkeys(ordered["outcome"])), title=text(lang, "outcome", "成效"),
+              loc="lower right", fontsize=8)
+    ax.set_title(text(lang, "Interview time per field site, by platform outcome", "各调研地访谈时间与平台运行成效"))
+    return fig
+
+
+def _boxes(ax, labels: list[str], x: float, y_top: float, width: float, colour: str, fontsize: float = 8):
+    """Stack labelled boxes vertically at column x; return their centre y positions."""
+    ys = []
+    for i, label in enumerate(labels):
+        y = y_top - i * 1.0
+        ax.add_patch(plt.Rectangle((x - width / 2, y - 0.38), width, 0.76, facecolor=colour, edgecolor="#555555",
+                                   linewidth=0.6))
+        ax.text(x, y, "\n".join(textwrap.wrap(label, 16 if any(ord(c) > 0x2E80 for c in label) else 26)),
+                ha="center", va="center", fontsize=fontsize)
+        ys.append(y)
+    return ys
+
+
+def plot_framework(codebook: pd.DataFrame, lang: str, title: str):
+    """A framework's dimensions as a tree: top-level dimensions and their sub-dimensions."""
+    labels = localized(codebook, "label", lang)
+    frame = codebook.assign(label=labels).sort_values(["sort_order", "code_id"])
+    ids = set(frame["code_id"])
+    roots = frame[frame["parent_id"].isna() | ~frame["parent_id"].isin(ids)]
+    columns = []  # (root label, [children labels])
+    for root in roots.itertuples(index=False):
+        children = frame[frame["parent_id"] == root.code_id]
+        if len(children) and children["code_id"].isin(frame["parent_id"]).any():
+            # a group row: its children are the dimensions, grandchildren their parts
+            for child in children.itertuples(index=False):
+                grand = frame[frame["parent_id"] == child.code_id]["label"].tolist()
+                columns.append((child.label, grand, root.label))
+        else:
+            columns.append((root.label, children["label"].tolist(), None))
+    depth = max([len(c[1]) for c in columns] + [1])
+    fig, ax = plt.subplots(figsize=(max(2.4 * len(columns), 5), 1.3 + 0.9 * (depth + 1)))
+    for i, (head, parts, _group) in enumerate(columns):
+        _boxes(ax, [head], i * 2.4, 0, 2.2, "#cfe1f2", 8.5)
+        part_ys = _boxes(ax, parts, i * 2.4, -1.2, 2.0, "#f4f4f4", 7.5)
+        for y in part_ys:
+            ax.plot([i * 2.4, i * 2.4], [-0.38, y + 0.38], color="#999999", linewidth=0.6, zorder=0)
+    groups = [c[2] for c in columns if c[2]]
+    ax.set_title(title + (f"\n{groups[0]}" if groups and len(set(groups)) == 1 else ""), fontsize=10)
+    ax.set_xlim(-1.3, 2.4 * len(columns) - 1.1)
+    ax.set_ylim(-1.2 - depth, 0.7)
+    ax.set_axis_off()
+    return fig
+
+
+def plot_timeline(events: pd.DataFrame, lang: str, title: str, split_year: int | None = None):
+    """Dated events on a time axis; with ``split_year`` a second panel zooms into that year.
+
+    Events dated to a year or month are drawn at its first day with a hollow marker, so a
+    reader sees which dates are coarse.
+    """
+    labels = localized(events, "description", lang)
+    panels = [events.index] if split_year is None else [
+        events.index[events["start"].dt.year < split_year], events.index[events["start"].dt.year >= split_year]]
+    panels = [p for p in panels if len(p)]
+    heights = [max(2.2, 0.28 * len(p) + 1) for p in panels]
+    fig, axes = plt.subplots(len(panels), 1, figsize=(9, sum(heights)), squeeze=False,
+                             gridspec_kw={"height_ratios": heights})
+    for ax, index in zip(axes[:, 0], panels):
+        part = events.loc[index]
+        y = range(len(part))
+        exact = part["precision"] == "day"
+        ax.scatter(part["start"][exact], [i for i, e in zip(y, exact) if e], color="#264653", zorder=3, s=22)
+        ax.scatter(part["start"][~exact], [i for i, e in zip(y, exact) if not e], facecolor="white",
+                   edgecolor="#264653", zorder=3, s=22)
+        for i, (start, date, label) in enumerate(zip(part["start"], part["date"], labels.loc[index])):
+            ax.text(start, i, f"  {date}  {textwrap.shorten(str(label), 70, placeholder='…')}", va="center",
+                    fontsize=7.5)
+        ax.set_yticks([])
+        ax.invert_yaxis()
+        span = part["start"].max() - part["start"].min()
+        pad = max(span * 0.05, pd.Timedelta(days=3))
+        ax.set_xlim(part["start"].min() - pad, part["start"].max() + span * 1.6 + pd.Timedelta(days=20))
+        ax.grid(axis="y", visible=False)
+    axes[0, 0].set_title(title, fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def flow_positions(links: pd.DataFrame, kind: str) -> dict:
+    """Node positions for a flow diagram: a ring for loops, layers for everything else."""
+    import networkx as nx
+
+    graph = nx.DiGraph()
+    order = list(dict.fromkeys(pd.concat([links["source"], links["target"]]).tolist()))
+    graph.add_nodes_from(order)
+    graph.add_edges_from(zip(links["source"], links["target"]))
+    if kind == "escalation" or not nx.is_directed_acyclic_graph(graph):
+        return nx.circular_layout(sorted(graph.nodes, key=order.index))
+    layer = {}
+    for node in nx.topological_sort(graph):
+        preds = list(graph.predecessors(node))
+        layer[node] = 1 + max(layer[p] for p in preds) if preds else 0
+    positions, counts = {}, {}
+    for node in order:
+        depth = layer[node]
+        positions[node] = (depth, -counts.get(depth, 0))
+        counts[depth] = counts.get(depth, 0) + 1
+    if kind == "architecture":  # top-down tiers
+        positions = {n: (-y, -x) for n, (x, y) in positions.items()}
+    return positions
+
+
+def plot_flow(links: pd.DataFrame, lang: str, title: str):
+    """A diagram from the flows table (one diagram_id): boxes and arrows in seq order."""
+    from matplotlib.patches import FancyArrowPatch
+
+    kind = links["diagram_kind"].iloc[0]
+    frame = pd.DataFrame({"source": localized(links, "source", lang), "target": localized(links, "target", lang),
+                          "label": localized(links, "label", lang) if "label_en" in links else None,
+                          "seq": links["seq"]}).sort_values("seq")
+    positions = flow_positions(frame, kind)
+    xs = [p[0] for p in positions.values()]
+    ys = [p[1] for p in positions.values()]
+    scale_x = 2.6 if kind != "escalation" else 4.2
+    scale_y = 1.2 if kind != "escalation" else 3.0
+    fig_w = min(max((max(xs) - min(xs) + 1) * scale_x, 6), 16)
+    fig_h = min(max((max(ys) - min(ys) + 1) * scale_y, 3), 12)
+    fig, ax = plt.subplots(figsize=(fig_w, fig_h))
+    wrap = 10 if lang == "zh" else 18
+    for node, (x, y) in positions.items():
+        ax.text(x, y, "\n".join(textwrap.wrap(str(node), wrap)), ha="center", va="center", fontsize=7.5,
+                bbox={"boxstyle": "round,pad=0.35", "facecolor": "#e8f1f8", "edgecolor": "#4C72B0", "linewidth": 0.7},
+                zorder=3)
+    for row in frame.itertuples(index=False):
+        start, end = positions[row.source], positions[row.target]
+        ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=10, color="#555555",
+                                     linewidth=0.8, shrinkA=22, shrinkB=22, connectionstyle="arc3,rad=0.12",
+                                     zorder=2))
+        mid = ((start[0] + end[0]) / 2, (start[1] + end[1]) / 2)
+        tag = f"{row.seq}" + (f" {textwrap.shorten(str(row.label), 28, placeholder='…')}" if pd.notna(row.label) else "")
+        ax.text(*mid, tag, fontsize=6.5, color="#333333", ha="center", va="bottom", zorder=4)
+    ax.set_xlim(min(xs) - 0.8, max(xs) + 0.8)
+    ax.set_ylim(min(ys) - 0.8, max(ys) + 0.8)
+    ax.set_title(title, fontsize=10)
+    ax.set_axis_off()
+    return fig
+
+
+def plot_indicator_panel(indicators: pd.DataFrame, lang: str, title: str, columns: int = 4):
+    """Indicators as a grid of tiles (value as printed, what it measures, date): figures in
+    mixed units are read side by side, never put on one axis."""
+    n = len(indicators)
+    rows = max(1, -(-n // columns))
+    fig, axes = plt.subplots(rows, columns, figsize=(2.4 * columns, 1.25 * rows), squeeze=False)
+    about = localized(indicators, "entity", lang)
+    for ax, (i, row) in zip(axes.flat, indicators.reset_index(drop=True).iterrows()):
+        ax.text(0.5, 0.68, row["value_as_printed"], ha="center", va="center", fontsize=11, weight="bold",
+                color="#264653")
+        label = f"{row['metric_en']}" if lang == "en" else f"{about.iloc[i]}"
+        ax.text(0.5, 0.3, "\n".join(textwrap.wrap(label, 30 if lang == "en" else 14)[:2]), ha="center",
+                va="center", fontsize=6.5)
+        if pd.notna(row["as_of"]):
+            ax.text(0.98, 0.04, row["as_of"], ha="right", va="bottom", fontsize=5.5, color="#777777")
+    for ax in axes.flat:
+        ax.set_xticks([])
+        ax.set_yticks([])
+        for spine in ax.spines.values():
+            spine.set_color("#dddddd")
+    fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def plot_periods(periods: pd.DataFrame, lang: str, title: str):
+    """Periods (e.g. fieldwork) as horizontal bars on one time axis; a label where none is given."""
+    fig, ax = plt.subplots(figsize=(8, 0.5 * len(periods) + 1.5))
+    for i, row in enumerate(periods.itertuples(index=False)):
+        if pd.isna(row.start):
+            ax.text(0.01, i, text(lang, "no fieldwork period stated", "未说明调研时间"), va="center", fontsize=8,
+                    color="#777777", transform=ax.get_yaxis_transform())
+            continue
+        ax.barh(i, (row.end - row.start).days + 1, left=row.start, height=0.5, color="#4C72B0")
+        ax.text(row.end, i, f"  {row.label}", va="center", fontsize=7.5)
+    ax.set_yticks(range(len(periods)), periods["study"])
+    ax.invert_yaxis()
+    ax.set_title(title, fontsize=10)
+    fig.autofmt_xdate()
+    return fig
+
+
+def plot_counts(table: pd.DataFrame, x: str, hue: str, lang: str, title: str, xlabel: str):
+    """Horizontal stacked bars of counts (e.g. evidence per study by kind, actors by type)."""
+    wide = table.pivot_table(index=x, columns=hue, values="n", aggfunc="sum", fill_value=0)
+    fig, ax = plt.subplots(figsize=(7.5, 0.45 * len(wide) + 1.6))
+    wide.plot.barh(stacked=True, ax=ax, colormap="tab20", width=0.7)
+    ax.invert_yaxis()
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("")
+    ax.legend(fontsize=7, bbox_to_anchor=(1.01, 1), loc="upper left", title=hue)
+    ax.set_title(title, fontsize=10)
+    return fig
+
+
+def plot_case_matrix(matrix: pd.DataFrame, groups: pd.Series, row_labels: pd.Series, lang: str, title: str):
+    """Case x condition heatmap: 1, 0 and unknown in distinct colours, cases grouped by study,
+    the outcome as the last column set apart by a line."""
+    from matplotlib.colors import ListedColormap
+
+    order = list(VALUE_COLOURS)
+    codes = matrix.replace({v: i for i, v in enumerate(order)}).astype(int)
+    fig, ax = plt.subplots(figsize=(1.0 + 0.75 * matrix.shape[1] + 3, 0.32 * len(matrix) + 1.8))
+    ax.imshow(codes.to_numpy(), cmap=ListedColormap(list(VALUE_COLOURS.values())), vmin=0, vmax=len(order) - 1,
+              aspect="auto")
+    for (i, j), value in pd.DataFrame(matrix.to_numpy()).stack().items():
+        ax.text(j, i, "?" if value == "unknown" else value, ha="center", va="center", fontsize=7,
+                color="white" if value == "1" else "#333333")
+    ax.set_xticks(range(matrix.shape[1]), matrix.columns, fontsize=8)
+    ax.set_yticks(range(len(matrix)), [textwrap.shorten(str(s), 34, placeholder="…") for s in row_labels], fontsize=7)
+    ax.xaxis.tick_top()
+    ax.axvline(matrix.shape[1] - 1.5, color="black", linewidth=1.5)
+    previous = None
+    for i, group in enumerate(groups):
+        if previous is not None and group != previous:
+            ax.axhline(i - 0.5, color="black", linewidth=0.8)
+        previous = group
+    for i, group in enumerate(groups):
+        if i == 0 or groups.iloc[i - 1] != group:
+            ax.text(matrix.shape[1] - 0.4, i - 0.3, group, fontsize=7, va="top", ha="left", color="#444444")
+    ax.grid(False)
+    handles = [plt.Rectangle((0, 0), 1, 1, facecolor=c, edgecolor="#999999") for v, c in VALUE_COLOURS.items()
+               if v != "missing"]
+    ax.legend(handles, ["1", "0", text(lang, "unknown (?)", "未知(?)")], loc="upper left",
+              bbox_to_anchor=(1.12, 0), fontsize=7, ncol=1)
+    ax.set_title(title, fontsize=10, pad=24)
+    return fig
+
+
+def plot_crosswalk(matrix: pd.DataFrame, lang: str, title: str):
+    """Conditions x study framework dimensions: where the studies' frameworks meet."""
+    values = matrix.replace({"core": 2, "partial": 1, "": 0}).astype(int)
+    fig, ax = plt.subplots(figsize=(0.42 * matrix.shape[1] + 3, 0.45 * len(matrix) + 3.4))
+    sns.heatmap(values, cmap=sns.color_palette(["#f7f7f7", "#a8dadc", "#1d3557"], as_cmap=True), vmin=0, vmax=2,
+                cbar=False, linewidths=0.5, linecolor="white", ax=ax)
+    ax.set_xticklabels([textwrap.shorten(c.get_text(), 40, placeholder="…") for c in ax.get_xticklabels()],
+                       rotation=75, ha="right", fontsize=6.5)
+    ax.set_ylabel("")
+    ax.set_xlabel("")
+    handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in ["#1d3557", "#a8dadc"]]
+    ax.legend(handles, [text(lang, "core", "核心"), text(lang, "partial", "部分")], loc="upper left",
+              bbox_to_anchor=(1.01, 1), fontsize=7)
+    ax.set_title(title, fontsize=10)
+    return fig
+
+
+def plot_network(graph, lang: str, title: str, seed: int = 7, figsize=(11, 8.5)):
+    """A relation network with its legend (colour = sector, marker = level, line = tone)."""
+    from .networks import draw_network, legend_handles
+
+    fig, ax = plt.subplots(figsize=figsize)
+    draw_network(graph, ax, lang=lang, seed=seed, label_size=6.5 if len(graph) > 30 else 7.5)
+    ax.legend(handles=legend_handles(lang), fontsize=6.5, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    ax.set_title(title, fontsize=10)
+    return fig
+
+
+def plot_bars(table: pd.DataFrame, x: str, y: str, hue: str | None, title: str, xlabel: str, ylabel: str):
+    """A seaborn bar chart with the house style (used for tie types, centralities, coupling)."""
+    fig, ax = plt.subplots(figsize=(8, 4))
+    sns.barplot(data=table, x=x, y=y, hue=hue, ax=ax, errorbar=None)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.tick_params(axis="x", labelsize=8)
+    if hue:
+        ax.legend(fontsize=7, title=hue)
+    ax.set_title(title, fontsize=10)
+    return fig

@@ -1,0 +1,262 @@
+"""Relation networks: build, filter, measure, lay out, draw and export.
+
+The graph is a directed multigraph: one node per actor (and per platform that a relation
+points to), one edge per coded relation, so two coded ties between the same actors stay two
+edges, each with its own evidence id.
+"""
+from __future__ import annotations
+
+import re
+from itertools import combinations
+from pathlib import Path
+
+import networkx as nx
+import pandas as pd
+
+from .labels import check_lang
+
+PLATFORM = "platform"
+STATE = "state"
+# Marker per government level, so level stays readable in grey-scale print too.
+LEVEL_MARKERS = {"central": "^", "provincial": "s", "municipal": "o", "district_county": "D",
+                 "township": "v", "village_community": "p", "grid": "h", "multi_level": "8"}
+SECTOR_COLOURS = {"state": "#4C72B0", "market": "#DD8452", "society": "#55A868", PLATFORM: "#8172B3"}
+TONE_STYLES = {"cooperative": ("#2a7a2a", "solid"), "conflictual": ("#c0392b", "dashed"),
+               "neutral": ("#888888", "dotted")}
+
+
+class NetworkDataError(ValueError):
+    """A relation names an actor or platform that is not in the tables."""
+
+
+def build_graph(tables: dict[str, pd.DataFrame]) -> nx.MultiDiGraph:
+    """The typed, directed multigraph of all coded relations.
+
+    Node attributes: kind (actor/platform), actor_type, sector, gov_level, name_zh, name_en,
+    studies (';'-joined). Edge attributes: relation_id, relation_type, tone, study_id, case_id,
+    evidence_id, description_en.
+    """
+    actors = tables["actors"].set_index("actor_id")
+    cases = tables["cases"].set_index("case_id")
+    relations = tables["relations"].sort_values("relation_id")
+    graph = nx.MultiDiGraph()
+    studies: dict[str, set] = {}
+    for rel in relations.itertuples(index=False):
+        for end, table, kind in [(rel.source_id, actors, "actor"), (rel.target_actor_id, actors, "actor"),
+                                 (rel.target_case_id, cases, "platform")]:
+            if pd.notna(end) and end not in table.index:
+                raise NetworkDataError(f'relations {rel.relation_id}: {kind} "{end}" is not in the {kind} table')
+        target = rel.target_actor_id if pd.notna(rel.target_actor_id) else rel.target_case_id
+        for node in (rel.source_id, target):
+            studies.setdefault(node, set()).add(rel.study_id)
+    for node in sorted(studies):  # sorted insertion keeps layouts stable
+        if node in actors.index:
+            row = actors.loc[node]
+            attrs = {"kind": "actor", "actor_type": row.actor_type, "sector": row.sector,
+                     "gov_level": row.gov_level, "name_zh": row.name_zh, "name_en": row.name_en}
+        else:
+            row = cases.loc[node]
+            attrs = {"kind": PLATFORM, "actor_type": PLATFORM, "sector": PLATFORM,
+                     "gov_level": row.admin_level, "name_zh": row.name_zh, "name_en": row.name_en}
+        graph.add_node(node, studies=";".join(sorted(studies[node])), **attrs)
+    for rel in relations.itertuples(index=False):
+        target = rel.target_actor_id if pd.notna(rel.target_actor_id) else rel.target_case_id
+        graph.add_edge(rel.source_id, target, key=rel.relation_id, relation_id=rel.relation_id,
+                       relation_type=rel.relation_type, tone=rel.tone, study_id=rel.study_id,
+                       case_id="" if pd.isna(rel.case_id) else rel.case_id, evidence_id=rel.evidence_id,
+                       description_en=rel.description_en)
+    return graph
+
+
+def filter_graph(graph: nx.MultiDiGraph, study_id: str | None = None, relation_types=None,
+                 tones=None, include_platforms: bool = True) -> nx.MultiDiGraph:
+    """Keep the edges of one study / some relation types / some tones, and their nodes."""
+    kept = nx.MultiDiGraph()
+    for u, v, key, attrs in sorted(graph.edges(keys=True, data=True), key=lambda e: e[2]):
+        if study_id not in (None, "all") and attrs["study_id"] != study_id:
+            continue
+        if relation_types and attrs["relation_type"] not in relation_types:
+            continue
+        if tones and attrs["tone"] not in tones:
+            continue
+        if not include_platforms and PLATFORM in (graph.nodes[u]["kind"], graph.nodes[v]["kind"]):
+            continue
+        for node in sorted((u, v)):
+            if node not in kept:
+                kept.add_node(node, **graph.nodes[node])
+        kept.add_edge(u, v, key=key, **attrs)
+    return kept
+
+
+def brokerage(graph: nx.MultiDiGraph) -> pd.Series:
+    """Per node: pairs of its neighbours on opposite sides (state vs market/society/platform)
+    that are not tied to each other, i.e. pairs only this node connects across the divide."""
+    simple = nx.Graph(graph.to_undirected())
+    side = {n: graph.nodes[n]["sector"] == STATE for n in simple}
+    counts = {}
+    for node in simple:
+        neighbours = sorted(simple.neighbors(node))
+        counts[node] = sum(1 for a, b in combinations(neighbours, 2)
+                           if side[a] != side[b] and not simple.has_edge(a, b))
+    return pd.Series(counts, name="brokerage", dtype="int64")
+
+
+def node_metrics(graph: nx.MultiDiGraph, lang: str = "en") -> pd.DataFrame:
+    """Degree, degree centrality, betweenness and state-market/society brokerage per node."""
+    check_lang(lang)
+    simple = nx.Graph(graph.to_undirected())
+    table = pd.DataFrame({
+        "node": list(graph.nodes),
+        "name": [graph.nodes[n][f"name_{lang}"] for n in graph.nodes],
+        "actor_type": [graph.nodes[n]["actor_type"] for n in graph.nodes],
+        "sector": [graph.nodes[n]["sector"] for n in graph.nodes],
+        "studies": [graph.nodes[n]["studies"] for n in graph.nodes],
+        "ties": [graph.degree(n) for n in graph.nodes],
+    })
+    centrality = nx.degree_centrality(simple) if len(simple) > 1 else {n: 0.0 for n in simple}
+    between = nx.betweenness_centrality(simple) if len(simple) > 2 else {n: 0.0 for n in simple}
+    table["degree_centrality"] = table["node"].map(centrality).round(4)
+    table["betweenness"] = table["node"].map(between).round(4)
+    table["brokerage"] = table["node"].map(brokerage(graph)).astype("int64")
+    return table.sort_values(["betweenness", "ties", "node"], ascending=[False, False, True]).reset_index(drop=True)
+
+
+def tie_summary(graph: nx.MultiDiGraph) -> pd.DataFrame:
+    """Per study: ties by tone, and the share of ties between state and market actors."""
+    rows = []
+    for u, v, attrs in graph.edges(data=True):
+        sectors = {graph.nodes[u]["sector"], graph.nodes[v]["sector"]}
+        rows.append({"study_id": attrs["study_id"], "tone": attrs["tone"],
+                     "gov_enterprise": sectors == {"state", "market"}})
+    edges = pd.DataFrame(rows, columns=["study_id", "tone", "gov_enterprise"])
+    summary = edges.pivot_table(index="study_id", columns="tone", aggfunc="size", fill_value=0)
+    summary = summary.reindex(columns=list(TONE_STYLES), fill_value=0)
+    summary.columns.name = None
+    summary["ties"] = summary.sum(axis=1)
+    summary["gov_enterprise_share"] = (edges.groupby("study_id")["gov_enterprise"].mean().round(3))
+    return summary.reset_index()
+
+
+def bridging_actors(graph: nx.MultiDiGraph, lang: str = "en") -> pd.DataFrame:
+    """Actors tied to relations of two or more studies: where the studies' networks meet."""
+    rows = [{"node": n, "name": d[f"name_{check_lang(lang)}"], "actor_type": d["actor_type"],
+             "studies": d["studies"]} for n, d in graph.nodes(data=True) if ";" in d["studies"]]
+    return pd.DataFrame(rows, columns=["node", "name", "actor_type", "studies"]).sort_values("node", ignore_index=True)
+
+
+def layout(graph: nx.MultiDiGraph, seed: int = 7) -> dict:
+    """Seeded, stable positions: each connected component gets its own spring layout (sized by
+    its node count) and the components are packed in rows, largest first, so small clusters
+    do not crowd into the big one."""
+    simple = nx.Graph()
+    simple.add_nodes_from(sorted(graph.nodes))
+    simple.add_edges_from(sorted((min(u, v), max(u, v)) for u, v in graph.edges()))
+    components = sorted((sorted(c) for c in nx.connected_components(simple)), key=lambda c: (-len(c), c[0]))
+    positions, x, y, row_height, row_width = {}, 0.0, 0.0, 0.0, max(6.0, len(simple) ** 0.5 * 1.6)
+    for nodes in components:
+        size = 0.5 + 0.45 * len(nodes) ** 0.5  # side of the square the component gets
+        part = simple.subgraph(nodes)
+        local = (nx.spring_layout(part, seed=seed, k=1.0 / len(nodes) ** 0.5, iterations=300, scale=size / 2)
+                 if len(nodes) > 1 else {nodes[0]: (0.0, 0.0)})
+        if x + size > row_width and x > 0:
+            x, y, row_height = 0.0, y - row_height - 0.4, 0.0
+        for node in nodes:
+            px, py = local[node]
+            positions[node] = (x + size / 2 + px, y - size / 2 + py)
+        x += size + 0.4
+        row_height = max(row_height, size)
+    return positions
+
+
+def draw_network(graph: nx.MultiDiGraph, ax, lang: str = "en", seed: int = 7, label_size: float = 7) -> dict:
+    """Draw nodes (colour = sector, marker = government level), edges (colour/style = tone) and
+    labels pushed apart by adjustText so they do not overlap in common cases."""
+    from adjustText import adjust_text
+
+    check_lang(lang)
+    positions = layout(graph, seed)
+    drawable = nx.DiGraph()  # parallel ties are drawn once per tone; the data keep every one
+    drawable.add_nodes_from(sorted(graph.nodes))
+    for marker in sorted(set(LEVEL_MARKERS.values()) | {"o"}):
+        nodes = [n for n in sorted(graph.nodes) if LEVEL_MARKERS.get(graph.nodes[n]["gov_level"], "o") == marker]
+        if nodes:
+            nx.draw_networkx_nodes(drawable, positions, nodelist=nodes, ax=ax, node_shape=marker, node_size=110,
+                                   node_color=[SECTOR_COLOURS[graph.nodes[n]["sector"]] for n in nodes],
+                                   edgecolors="white", linewidths=0.6)
+    for tone, (colour, style) in TONE_STYLES.items():
+        edges = sorted({(u, v) for u, v, t in graph.edges(data="tone") if t == tone and u != v})
+        if edges:
+            tone_graph = nx.DiGraph(edges)
+            nx.draw_networkx_edges(tone_graph, positions, edgelist=edges, ax=ax, edge_color=colour, style=style,
+                                   width=0.8, arrows=True, arrowsize=7, alpha=0.75,
+                                   connectionstyle="arc3,rad=0.08", node_size=110)
+    texts = [ax.text(x, y, _short(graph.nodes[n][f"name_{lang}"]), fontsize=label_size, ha="center", va="center")
+             for n, (x, y) in sorted(positions.items())]
+    ax.set_axis_off()
+    ax.autoscale()
+    if texts:
+        adjust_text(texts, ax=ax, expand=(1.05, 1.2), arrowprops={"arrowstyle": "-", "color": "#bbbbbb", "lw": 0.4})
+    return positions
+
+
+def _short(label: str, width: int = 18) -> str:
+    return label if len(label) <= width else label[: width - 1] + "…"
+
+
+def legend_handles(lang: str = "en"):
+    """Legend entries for sector colours, level markers and tone styles."""
+    from matplotlib.lines import Line2D
+
+    handles = [Line2D([], [], marker="o", linestyle="", color=c, label=s) for s, c in SECTOR_COLOURS.items()]
+    handles += [Line2D([], [], marker=m, linestyle="", color="#666666", label=level)
+                for level, m in LEVEL_MARKERS.items()]
+    handles += [Line2D([], [], color=c, linestyle=s, label=t) for t, (c, s) in TONE_STYLES.items()]
+    return handles
+
+
+def export_graph(graph: nx.MultiDiGraph, out_dir: Path | str, name: str) -> list[Path]:
+    """GraphML, GEXF and CSV node/edge lists with every attribute (GEXF's date removed)."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = [out_dir / f"{name}.graphml", out_dir / f"{name}.gexf",
+             out_dir / f"{name}_nodes.csv", out_dir / f"{name}_edges.csv"]
+    nx.write_graphml(graph, paths[0])
+    nx.write_gexf(graph, paths[1])
+    # networkx stamps today's date into GEXF; drop it so rebuilds are byte-identical
+    gexf = paths[1].read_text(encoding="utf-8")
+    paths[1].write_text(re.sub(r' lastmodifieddate="[^"]*"', "", gexf), encoding="utf-8")
+    nodes = pd.DataFrame([{"id": n, **d} for n, d in graph.nodes(data=True)])
+    edges = pd.DataFrame([{"source": u, "target": v, **d} for u, v, d in graph.edges(data=True)])
+    nodes.to_csv(paths[2], index=False, lineterminator="\n")
+    edges.to_csv(paths[3], index=False, lineterminator="\n")
+    return paths
+
+
+def coupling(tables: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Bibliographic coupling of the studies through the works they cite.
+
+    Returns (pairs, shared): pairs has one row per pair of studies with the number of works
+    both cite; shared lists each work cited by two or more studies.
+    """
+    citations = tables["citations"]
+    by_study = citations.groupby("study_id")["reference_id"].apply(set)
+    studies = tables["studies"]["study_id"].tolist()
+    pairs = [{"study_a": a, "study_b": b,
+              "shared_works": len(by_study.get(a, set()) & by_study.get(b, set()))}
+             for a, b in combinations(studies, 2)]
+    counts = citations.groupby("reference_id")["study_id"].apply(lambda s: ";".join(sorted(s)))
+    shared = counts[counts.str.contains(";")].rename("cited_by").reset_index()
+    shared = shared.merge(tables["references"][["reference_id", "authors", "year", "title"]], on="reference_id")
+    return pd.DataFrame(pairs), shared.sort_values("reference_id", ignore_index=True)
+
+
+def coupling_graph(tables: dict[str, pd.DataFrame]) -> nx.Graph:
+    """Studies as nodes, an edge weighted by the number of shared cited works."""
+    pairs, _ = coupling(tables)
+    graph = nx.Graph()
+    counts = tables["citations"]["study_id"].value_counts()
+    for study in tables["studies"]["study_id"]:
+        graph.add_node(study, works_cited=int(counts.get(study, 0)))
+    for row in pairs[pairs["shared_works"] > 0].itertuples(index=False):
+        graph.add_edge(row.study_a, row.study_b, weight=int(row.shared_works))
+    return graph

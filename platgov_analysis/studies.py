@@ -1,0 +1,227 @@
+"""Each study's own tables, rebuilt from the coded data (DataFrames in, DataFrames out).
+
+Nothing here knows a particular study: what a study shows depends on what was coded for it
+(a Table-1-like case list when cases carry interview minutes, a comparison when it has two or
+more focal cases, ...), so a new study added as rows flows through unchanged.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from .labels import check_lang, localized, text
+
+OUTCOME_ORDER = ["effective", "underperforming", "shelved", "hollow", "not_assessed"]
+
+
+def study_row(tables: dict[str, pd.DataFrame], study_id: str) -> pd.Series:
+    """The study's row; a clear error for an unknown id (e.g. a typo in a parameter)."""
+    studies = tables["studies"].set_index("study_id")
+    if study_id not in studies.index:
+        raise ValueError(f'study_id "{study_id}" is not in data/studies.csv (known: {", ".join(studies.index)})')
+    return studies.loc[study_id]
+
+
+def of_study(frame: pd.DataFrame, study_id: str) -> pd.DataFrame:
+    """Rows of one study (or all rows for ``"all"``)."""
+    return frame if study_id == "all" else frame[frame["study_id"] == study_id].reset_index(drop=True)
+
+
+def study_card(tables: dict[str, pd.DataFrame], study_id: str) -> pd.DataFrame:
+    """Bibliographic and design facts of a study as a two-column table (empty = not stated)."""
+    row = study_row(tables, study_id)
+    fields = ["authors_zh", "authors_en", "year", "title_zh", "title_en", "title_en_source", "venue_zh",
+              "volume_issue", "pages", "doi", "article_no", "design", "method_en", "sites_zh", "framework_en",
+              "seed_file"]
+    return pd.DataFrame({"field": fields, "value": [row[f] for f in fields]}).fillna("(not stated)")
+
+
+def format_minutes(minutes) -> str:
+    """603 -> '10h03' (the way study 000 prints interview time, as 10小时03分)."""
+    if pd.isna(minutes):
+        return ""
+    hours, rest = divmod(int(minutes), 60)
+    return f"{hours}h{rest:02d}"
+
+
+def case_table(tables: dict[str, pd.DataFrame], study_id: str, lang: str = "en", role: str | None = "focal") -> pd.DataFrame:
+    """The study's cases, with only the columns it actually coded (its 'Table 1')."""
+    cases = of_study(tables["cases"], study_id)
+    if role:
+        cases = cases[cases["role"] == role]
+    table = pd.DataFrame({
+        "case_id": cases["case_id"],
+        text(lang, "site", "地点"): localized(cases, "place", lang),
+        text(lang, "platform", "平台"): localized(cases, "name", lang),
+        text(lang, "expected logic", "预期运行逻辑"): localized(cases, "expected_logic", lang),
+        text(lang, "interview time (site)", "访谈时间(调研地)"): cases["site_interview_minutes"].map(format_minutes),
+        text(lang, "interview minutes", "访谈分钟"): cases["site_interview_minutes"],
+        text(lang, "symbol", "符号"): cases["outcome_symbol"],
+        text(lang, "outcome", "成效"): cases["outcome_category"],
+        text(lang, "level", "层级"): cases["admin_level"],
+        text(lang, "domain", "领域"): cases["domain"],
+    })
+    return table.dropna(axis=1, how="all").loc[:, lambda t: (t != "").any()].reset_index(drop=True)
+
+
+def outcome_tally(tables: dict[str, pd.DataFrame], study_id: str) -> pd.Series:
+    """Focal cases per outcome category (e.g. 5 shelved, 3 underperforming)."""
+    cases = of_study(tables["cases"], study_id)
+    focal = cases[cases["role"] == "focal"]
+    return focal["outcome_category"].value_counts().reindex(OUTCOME_ORDER).dropna().astype(int)
+
+
+def site_interview_time(tables: dict[str, pd.DataFrame], study_id: str, lang: str = "en") -> pd.DataFrame:
+    """Interview minutes per field site with the outcomes of the site's platforms.
+
+    The minutes are a per-site figure, so a site with two platforms appears once; its outcome
+    reads 'mixed' when its platforms differ, rather than double-counting the time.
+    """
+    cases = of_study(tables["cases"], study_id).dropna(subset=["site_interview_minutes"])
+    cases = cases.assign(site=localized(cases, "place", lang))
+    grouped = cases.groupby("site", sort=False).agg(
+        minutes=("site_interview_minutes", "first"),
+        platforms=("case_id", "size"),
+        outcome=("outcome_category", lambda s: s.iloc[0] if s.nunique() == 1 else "mixed"),
+        evidence=("evidence_id", lambda s: ";".join(sorted(s))),
+    )
+    return grouped.reset_index()
+
+
+def interview_evidence(tables: dict[str, pd.DataFrame], study_id: str, lang: str = "en") -> pd.DataFrame:
+    """Interview excerpts counted by the study's own dimension and by speaker type."""
+    evidence = of_study(tables["evidence"], study_id)
+    interviews = evidence[evidence["kind"] == "interview"]
+    codebook = tables["codebook"].set_index("code_id")
+    labels = localized(codebook, "label", lang)
+    # sub-dimensions count under their top-level dimension so the framework's own terms show
+    parent = codebook["parent_id"]
+    top = interviews["dimension_id"].map(lambda c: c if pd.isna(c) or pd.isna(parent.get(c)) or
+                                         pd.isna(parent.get(parent.get(c))) else parent.get(c))
+    counts = pd.DataFrame({"dimension": top.map(labels).fillna(text(lang, "(none)", "(无)")),
+                           "speaker": interviews["speaker_role"].fillna("unknown")})
+    return counts.value_counts().rename("excerpts").reset_index().sort_values(["dimension", "speaker"],
+                                                                             ignore_index=True)
+
+
+def study_actors(tables: dict[str, pd.DataFrame], study_id: str, lang: str = "en") -> pd.DataFrame:
+    """Actors tied to the study's relations, with type, sector, level and tie count."""
+    relations = of_study(tables["relations"], study_id)
+    ends = pd.concat([relations["source_id"], relations["target_actor_id"].dropna()])
+    counts = ends.value_counts()
+    actors = tables["actors"][tables["actors"]["actor_id"].isin(counts.index)]
+    table = pd.DataFrame({
+        "actor_id": actors["actor_id"],
+        text(lang, "actor", "主体"): localized(actors, "name", lang),
+        text(lang, "type", "类型"): actors["actor_type"],
+        text(lang, "sector", "部门"): actors["sector"],
+        text(lang, "level", "层级"): actors["gov_level"],
+        text(lang, "ties", "关系数"): actors["actor_id"].map(counts).astype(int),
+    })
+    return table.sort_values([text(lang, "type", "类型"), "actor_id"], ignore_index=True)
+
+
+def platform_comparison(tables: dict[str, pd.DataFrame], study_id: str, lang: str = "en") -> pd.DataFrame:
+    """Focal platforms side by side: who operates, dispatches, handles orders; channels; outcome.
+
+    Built from relations (operates / dispatches_orders / handles_orders / leads / supervises),
+    flows (the links into the platform) and the case outcome; an empty cell = not coded.
+    """
+    check_lang(lang)
+    cases = of_study(tables["cases"], study_id)
+    focal = cases[cases["role"] == "focal"]
+    relations = of_study(tables["relations"], study_id)
+    names = localized(tables["actors"].set_index("actor_id"), "name", lang)
+    rows = {}
+    for case in focal.itertuples(index=False):
+        rels = relations[(relations["case_id"] == case.case_id) | (relations["target_case_id"] == case.case_id)]
+
+        def who(types, rels=rels):
+            picked = rels[rels["relation_type"].isin(types)]["source_id"].drop_duplicates()
+            return "; ".join(names[a] for a in picked)
+
+        flows = tables["flows"][tables["flows"]["case_id"] == case.case_id]
+        kind = flows["diagram_id"].str.contains("flow")
+        channels = flows[kind & (flows["seq"] <= flows[kind]["seq"].min() + 3) if len(flows[kind]) else kind]
+        rows[getattr(case, f"name_{lang}")] = {
+            text(lang, "operates / leads", "运行/牵头"): who(["operates"]),
+            text(lang, "leadership", "领导"): who(["leads", "supervises"]),
+            text(lang, "dispatches work orders", "派单"): who(["dispatches_orders"]),
+            text(lang, "handles work orders", "处置工单"): who(["handles_orders"]),
+            text(lang, "developed by", "开发"): who(["develops", "co_develops"]),
+            text(lang, "inputs (first links of its flow)", "输入(流程首段)"):
+                "; ".join(localized(channels, "source", lang).drop_duplicates()),
+            text(lang, "outcome", "成效"): case.outcome_category,
+        }
+    return pd.DataFrame(rows)
+
+
+def indicator_table(tables: dict[str, pd.DataFrame], study_id: str, lang: str = "en") -> pd.DataFrame:
+    """The study's figures with value as printed, normalised value, unit and date."""
+    indicators = of_study(tables["indicators"], study_id)
+    return pd.DataFrame({
+        "indicator_id": indicators["indicator_id"],
+        text(lang, "about", "对象"): localized(indicators, "entity", lang),
+        text(lang, "metric", "指标"): indicators["metric_en"],
+        text(lang, "as printed", "原文"): indicators["value_as_printed"],
+        text(lang, "value", "数值"): indicators["value"],
+        text(lang, "unit", "单位"): indicators["unit"],
+        text(lang, "qualifier", "限定"): indicators["qualifier"],
+        text(lang, "as of", "时点"): indicators["as_of"],
+    })
+
+
+def study_events(tables: dict[str, pd.DataFrame], study_id: str) -> pd.DataFrame:
+    """The study's dated events with a plottable start date (a year or month -> its first day)."""
+    events = of_study(tables["events"], study_id).copy()
+    events["start"] = pd.to_datetime(events["date"].map(_period_start), format="%Y-%m-%d")
+    events["precision"] = events["date"].str.len().map({4: "year", 7: "month", 10: "day"})
+    return events.sort_values(["start", "event_id"], ignore_index=True)
+
+
+def source_label(tables: dict[str, pd.DataFrame], study_id: str) -> str:
+    """How captions name a study: authors, year, short title and key."""
+    row = study_row(tables, study_id)
+    year = "" if pd.isna(row["year"]) else f" {row['year']}"
+    return f"{row['authors_zh']}{year}, 《{row['title_zh']}》 [{study_id}]"
+
+
+def timeline_split_year(events: pd.DataFrame) -> int | None:
+    """The year to zoom into when a timeline has long context and a dense final year
+    (as study 001's health-code weeks of 2020 after decades of e-government)."""
+    if events.empty:
+        return None
+    years = events["start"].dt.year
+    last = years.max()
+    dense = (years == last).sum()
+    return int(last) if years.min() < last - 4 and dense >= 5 and dense < len(events) else None
+
+
+def fieldwork_periods(tables: dict[str, pd.DataFrame], lang: str = "en") -> pd.DataFrame:
+    """Each study's fieldwork period (start, end, label); NaT where the study states none."""
+    rows = []
+    for study in tables["studies"].itertuples(index=False):
+        events = study_events(tables, study.study_id)
+        work = events[events["event_type"] == "fieldwork"]
+        if work.empty:
+            rows.append({"study": study.study_id, "start": pd.NaT, "end": pd.NaT, "label": "", "evidence": ""})
+            continue
+        ends = work["date_end"].fillna(work["date"])
+        end = pd.to_datetime(ends.map(_period_end)).max()
+        label = f"{work['date'].min()} – {ends.max()}"
+        rows.append({"study": study.study_id, "start": work["start"].min(), "end": end, "label": label,
+                     "evidence": ";".join(work["evidence_id"])})
+    return pd.DataFrame(rows)
+
+
+def _period_start(date: str) -> str:
+    """First day of a period given at year/month/day precision (2020 -> 2020-01-01)."""
+    return {4: f"{date}-01-01", 7: f"{date}-01"}.get(len(date), date)
+
+
+def _period_end(date: str) -> str:
+    """Last day of a period given at year/month/day precision."""
+    if len(date) == 4:
+        return f"{date}-12-31"
+    if len(date) == 7:
+        return str((pd.Period(date, "M").end_time).date())
+    return date

@@ -1,0 +1,217 @@
+"""The report build: every run published, key numbers, captions, normalisation, incremental
+rebuilds, failure handling, byte-identical outputs.
+
+The full report comes from the session fixture ``report`` (conftest.py). Failure and
+incremental behaviour is tested on a tiny project of two notebooks so it stays fast.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import networkx as nx
+import pandas as pd
+import pytest
+
+from platgov_analysis import build as b
+from platgov_analysis.data import DATA_DIR, REPO_ROOT
+
+
+def test_every_run_is_published_with_notebook_and_figures(report):
+    runs = b.load_runs()
+    assert len(runs) >= 26
+    for run in runs:
+        folder = report / run.name
+        assert (folder / "notebook.html").exists(), run.name
+        assert (folder / "notebook.ipynb").exists(), run.name
+        figures = json.loads((folder / "figures.json").read_text(encoding="utf-8"))
+        assert figures, f"{run.name} produced no figure"
+        for name in figures:
+            assert (folder / f"{name}.svg").stat().st_size > 0
+            assert (folder / f"{name}.png").stat().st_size > 0
+
+
+def test_study_runs_rebuild_each_study_from_data(report):
+    song = pd.read_csv(report / "study/song2026/en/cases.csv")
+    table1 = song.dropna(subset=["interview minutes"])
+    assert len(table1) == 8 and table1["site"].nunique() == 7
+    assert table1["symbol"].value_counts().to_dict() == {"○": 5, "△": 3}
+    assert table1.groupby("site")["interview minutes"].first().to_dict() == {
+        "J City": 603, "X County": 157, "Q City": 263, "N District": 131, "C District": 122,
+        "Y City": 190, "F City": 575}
+    wu_events = pd.read_csv(report / "study/wu2022/en/events.csv")
+    assert {"2020-02-11", "2020-02-16"} <= set(wu_events["date"])
+    comparison = pd.read_csv(report / "study/qian2025/zh/platform_comparison.csv")
+    assert "民呼我为" in comparison.columns
+    for study in ("song2026", "wu2022", "chen2021", "shen2021", "qian2025"):
+        figures = json.loads((report / f"study/{study}/en/figures.json").read_text(encoding="utf-8"))
+        assert {"framework", "actors"} <= set(figures), study
+    assert "timeline" in json.loads((report / "study/chen2021/en/figures.json").read_text(encoding="utf-8"))
+
+
+def test_zh_runs_label_in_chinese(report):
+    header = (report / "study/song2026/zh/cases.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert "平台" in header and "platform" not in header
+
+
+def test_every_caption_names_its_study_and_evidence(report):
+    for manifest in report.rglob("figures.json"):
+        for name, info in json.loads(manifest.read_text(encoding="utf-8")).items():
+            caption = info["caption"]
+            assert caption.startswith(("Source:", "来源:")), (manifest, name)
+            assert re.search(r"[a-z]+\d{4}-e\d{3}", caption) or "data/" in caption, (manifest, name)
+
+
+def test_executed_notebooks_carry_no_run_specific_metadata(report):
+    text = (report / "comparative/en/notebook.ipynb").read_text(encoding="utf-8")
+    for volatile in ("start_time", "end_time", "duration", "input_path", str(REPO_ROOT)):
+        assert volatile not in text
+    nb = nbformat.reads(text, as_version=4)
+    assert [c["id"] for c in nb.cells][:2] == ["cell-000", "cell-001"]
+    assert nb.metadata["papermill"]["parameters"]["lang"] == "en"
+
+
+def test_pages_make_no_network_request(report):
+    pages = [report / "index.html", *report.rglob("notebook.html")]
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert not re.search(r'(src|href)="(https?:)?//', html), page
+        assert "<script src" not in html, page
+
+
+def test_network_exports_load_back_with_evidence(report):
+    folder = report / "networks/all/en"
+    for graph in (nx.read_graphml(folder / "network.graphml"), nx.read_gexf(folder / "network.gexf")):
+        assert graph.number_of_edges() == len(pd.read_csv(folder / "network_edges.csv"))
+        assert all(d.get("evidence_id") for _, _, d in graph.edges(data=True))
+        assert graph.nodes["alibaba"]["sector"] == "market"
+
+
+def test_noop_rebuild_is_near_instant(report):
+    out = io.StringIO()
+    start = time.monotonic()
+    assert b.build(paths=b.Paths(reports_dir=report), stream=out) == 0
+    assert time.monotonic() - start < 2.0
+    assert "up to date" in out.getvalue()
+
+
+def test_two_builds_give_identical_bytes(report, tmp_path):
+    """One run per notebook rebuilt from cold in a separate work folder matches the report."""
+    only = ["study/wu2022/zh", "overview/en", "comparative/zh", "networks/qian2025/en"]
+    paths = b.Paths(reports_dir=tmp_path / "reports", work_dir=tmp_path / "work")
+    assert b.build(only=only, force=True, paths=paths, stream=io.StringIO()) == 0
+    for name in only:
+        fresh = b.tree_hashes(paths.work_dir / "runs" / name)
+        fresh.pop(b.HASH_FILE)
+        assert fresh == b.tree_hashes(report / name), name
+
+
+# ----------------------------------------------------------------- a tiny project
+
+GOOD = ["value = 1\nout_dir = '.'", "from pathlib import Path\nPath(out_dir, 'value.txt').write_text(str(value))"]
+
+
+def _notebook(path: Path, cells: list[str]) -> None:
+    book = nbformat.v4.new_notebook()
+    book.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    book.cells = [nbformat.v4.new_code_cell(src) for src in cells]
+    book.cells[0].metadata["tags"] = ["parameters"]
+    for i, cell in enumerate(book.cells):
+        cell["id"] = f"c{i}"
+    nbformat.write(book, path)
+
+
+@pytest.fixture
+def tiny(tmp_path) -> b.Paths:
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    _notebook(notebooks / "a.ipynb", GOOD)
+    _notebook(notebooks / "b.ipynb", GOOD)
+    (notebooks / "runs.yaml").write_text(
+        "runs:\n  - notebook: a.ipynb\n    output: a\n  - notebook: b.ipynb\n    output: b/{value}\n"
+        "    matrix:\n      value: [2]\n", encoding="utf-8")
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    return b.Paths(runs_file=notebooks / "runs.yaml", data_dir=data, reports_dir=tmp_path / "reports",
+                   work_dir=tmp_path / "work")
+
+
+def _build(paths: b.Paths, **kwargs) -> tuple[int, str]:
+    out = io.StringIO()
+    return b.build(paths=paths, stream=out, **kwargs), out.getvalue()
+
+
+def test_editing_a_notebook_rebuilds_only_its_runs_and_data_rebuilds_all(tiny):
+    assert _build(tiny)[0] == 0
+    assert (tiny.reports_dir / "b/2/value.txt").read_text() == "2"
+    _notebook(tiny.notebooks_dir / "a.ipynb", [GOOD[0], GOOD[1] + "\n# edited"])
+    code, log = _build(tiny)
+    assert code == 0 and "building 1 of 2 runs" in log and "ok    a" in log
+    (tiny.data_dir / "studies.csv").touch()  # a new timestamp is not a change
+    assert "up to date" in _build(tiny)[1]
+    with open(tiny.data_dir / "studies.csv", "a", encoding="utf-8") as handle:
+        handle.write("\n")
+    assert "building 2 of 2 runs" in _build(tiny)[1]
+
+
+def test_a_failing_run_leaves_the_published_report_untouched(tiny):
+    assert _build(tiny)[0] == 0
+    index_before = (tiny.reports_dir / "index.html").read_bytes()
+    _notebook(tiny.notebooks_dir / "b.ipynb", [GOOD[0], "1 / 0"])
+    _notebook(tiny.notebooks_dir / "a.ipynb", [GOOD[0], GOOD[1] + "\n# edited"])
+    code, log = _build(tiny)
+    assert code == 1
+    message = next(line for line in log.splitlines() if "failed in cell" in line)
+    assert "run b/2" in message and "ZeroDivisionError" in message and "b.ipynb" in message
+    assert "Traceback" not in log
+    assert (tiny.work_dir / "failed/b/2/notebook.ipynb").exists()  # kept for inspection
+    assert "ok    a" in log  # the other run still completed
+    assert (tiny.reports_dir / "index.html").read_bytes() == index_before
+
+
+def test_bad_data_stop_the_build_with_a_sentence_and_keep_the_report(tiny):
+    assert _build(tiny)[0] == 0
+    index_before = (tiny.reports_dir / "index.html").read_bytes()
+    studies = tiny.data_dir / "studies.csv"
+    studies.write_text(studies.read_text(encoding="utf-8").replace(",simplified,", ",cyrillic,", 1), encoding="utf-8")
+    code, log = _build(tiny)
+    assert code == 2
+    assert re.search(r'studies\.csv row 2, field script: "cyrillic" is not one of the allowed values', log)
+    assert (tiny.reports_dir / "index.html").read_bytes() == index_before
+
+
+def test_a_runs_list_naming_a_missing_notebook_is_a_sentence(tiny):
+    tiny.runs_file.write_text("runs:\n  - notebook: missing.ipynb\n    output: m\n", encoding="utf-8")
+    with pytest.raises(b.BuildConfigError, match="entry 1: notebook missing.ipynb does not exist"):
+        b.load_runs(tiny.runs_file)
+
+
+def test_build_cli_reports_bad_runs_list_with_exit_2(tmp_path):
+    runs = tmp_path / "runs.yaml"
+    runs.write_text("runs: [", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "platgov_analysis", "build", "--runs", str(runs)],
+                            capture_output=True, text=True, cwd=REPO_ROOT)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "not valid YAML" in result.stdout and "Traceback" not in result.stderr
+
+
+def test_hashes_change_with_content_not_timestamps(tmp_path):
+    folder = tmp_path / "f"
+    folder.mkdir()
+    (folder / "x.csv").write_text("a\n", encoding="utf-8")
+    from platgov_analysis.data import folder_digest
+
+    before = folder_digest(folder)
+    (folder / "x.csv").touch()
+    assert folder_digest(folder) == before
+    (folder / "x.csv").write_text("b\n", encoding="utf-8")
+    assert folder_digest(folder) != before
+    assert hashlib.sha256(b"").hexdigest() != before
