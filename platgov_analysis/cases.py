@@ -70,6 +70,7 @@ def intercoder_kappa(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     Kappa is undefined (NaN) when both coders used a single category throughout; agreement is
     reported beside it so such a row is still readable.
     """
+    from sklearn.exceptions import UndefinedMetricWarning
     from sklearn.metrics import cohen_kappa_score
 
     coded = tables["case_conditions"]
@@ -77,8 +78,9 @@ def intercoder_kappa(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     rows = []
     for label, part in [*((c, coded[coded["condition_id"] == c]) for c in codes), ("overall", coded)]:
         a, b = part["coder_a"].astype(str), part["coder_b"].astype(str)
-        with warnings.catch_warnings():
+        with warnings.catch_warnings():  # one category throughout: kappa is NaN by design
             warnings.simplefilter("ignore", RuntimeWarning)
+            warnings.simplefilter("ignore", UndefinedMetricWarning)
             kappa = cohen_kappa_score(a, b, labels=VALUES) if len(part) else float("nan")
         rows.append({"condition": label, "n": len(part), "agreement": (a == b).mean() if len(part) else float("nan"),
                      "kappa": kappa})

@@ -76,35 +76,61 @@ def read_descriptor(data_dir: Path | str | None = None) -> dict:
         raise DataValidationError([f"{_display(path)} line {err.lineno}: not valid JSON ({err.msg})"]) from None
 
 
-def _csv_structure_problems(path: Path, n_fields: int) -> list[Problem]:
-    """Problems that stop a CSV from parsing into rows: quotes and column counts.
+def _csv_structure_problems(path: Path, fields: list[str]) -> list[Problem]:
+    """Problems that stop a CSV from parsing into rows: header, quotes, column counts.
 
-    Checked before the content because a stray quote shifts every later cell and would
-    otherwise surface as dozens of misleading content errors.
+    Checked before the content because a wrong header or a stray quote shifts every later
+    cell and would otherwise surface as dozens of misleading content errors. Rows are counted
+    as lines, which is what a spreadsheet shows: the data never contain line breaks in a cell.
     """
     shown = _display(path)
     problems = []
     with open(path, encoding="utf-8", newline="") as handle:
         reader = csv.reader(handle, strict=True)
+        start = 1  # line on which the record being read starts
         try:
-            for row_number, cells in enumerate(reader, start=1):
-                if row_number == 1 or not cells:
-                    continue
-                for index, cell in enumerate(cells):
-                    if "\n" in cell or "\r" in cell:
-                        problems.append(Problem(shown, row_number, None, None,
-                                                f"a line break inside cell {index + 1}: an unbalanced double quote probably opens there"))
-                        break
-                else:
-                    if len(cells) != n_fields:
-                        problems.append(Problem(shown, row_number, None, None,
-                                                f"has {len(cells)} cells but the header has {n_fields} columns (check commas and quotes)"))
+            header = next(reader, None)
+            if header is None:
+                return [Problem(shown, 1, None, None, "is empty: the header row is missing")]
+            if header != fields:
+                for column in header:
+                    if column not in fields:
+                        problems.append(Problem(shown, 1, column, None,
+                                                "is not a column declared for this table in datapackage.json"))
+                for column in fields:
+                    if column not in header:
+                        problems.append(Problem(shown, 1, column, None, "is a declared column missing from the header"))
+                if not problems:
+                    problems.append(Problem(shown, 1, None, None,
+                                            f"the columns are out of order; expected: {', '.join(fields)}"))
+                return problems  # rows cannot be read against a wrong header
+            start = reader.line_num + 1
+            for cells in reader:
+                broken = next((i for i, cell in enumerate(cells) if "\n" in cell or "\r" in cell), None)
+                if broken is not None:
+                    problems.append(Problem(shown, start, _column(fields, broken), None,
+                                            "a line break inside the cell: an unbalanced double quote probably opens here"))
+                elif cells and len(cells) != len(fields):
+                    problems.append(Problem(shown, start, None, None, f"has {len(cells)} cells but the header has "
+                                            f"{len(fields)} columns (check commas and quotes)"))
+                start = reader.line_num + 1
         except csv.Error as err:
-            problems.append(Problem(shown, reader.line_num, None, None,
-                                    f"is not valid CSV ({err}): probably an unbalanced double quote"))
+            handle.seek(0)
+            line = handle.read().splitlines()[start - 1]
+            opened = len(next(csv.reader([line]))) - 1  # the unclosed cell swallows the rest of its line
+            problems.append(Problem(shown, start, _column(fields, opened), None,
+                                    f"is not valid CSV ({err}): an unbalanced double quote probably opens here"))
         except UnicodeDecodeError:
             problems.append(Problem(shown, None, None, None, "is not UTF-8 text"))
     return problems
+
+
+def _column(fields: list[str], index: int) -> str | None:
+    return fields[index] if index < len(fields) else None
+
+
+def _article(word: str) -> str:
+    return f"an {word}" if word[:1] in "aeiou" else f"a {word}"
 
 
 def _sentence(error, resource, shown: str, rules: dict[str, str]) -> Problem:
@@ -153,18 +179,16 @@ def _sentence(error, resource, shown: str, rules: dict[str, str]) -> Problem:
             # evidence is looked up within the row's own study, so a quote of another study fails too
             study, value = error.field_cells
             return Problem(shown, row, error.field_names[1], value,
-                           f"is not an {error.field_names[1]} of study {study} in {ref_path}")
-        return Problem(shown, row, fields, shown_cells, f"is not a {ref_fields} in {ref_path}")
+                           f"is not {_article(error.field_names[1])} of study {study} in {ref_path}")
+        return Problem(shown, row, fields, shown_cells, f"is not {_article(ref_fields)} in {ref_path}")
     if kind == "row-constraint":
         formula = re.search(r'conform is "(.*)"', note)
-        return Problem(shown, row, None, None, rules.get(formula.group(1) if formula else "", note))
-    if kind in ("extra-label", "incorrect-label"):
-        return Problem(shown, 1, getattr(error, "label", None), None,
-                       "is not a column declared for this table in datapackage.json (unknown or misplaced column)")
-    if kind == "missing-label":
-        return Problem(shown, 1, field, None, "is a declared column missing from the header")
-    if kind in ("duplicate-label", "blank-label"):
-        return Problem(shown, 1, None, None, f"header problem: {error.message}")
+        formula = formula.group(1) if formula else ""
+        names = resource.schema.field_names
+        used = [n for n in names if re.search(rf"\b{n}\b", formula)]
+        values = ", ".join(f"{n} = " + ("empty" if error.cells[names.index(n)] in ("", None)
+                                         else f'"{error.cells[names.index(n)]}"') for n in used)
+        return Problem(shown, row, None, None, f"{rules.get(formula, note)} ({values})")
     return Problem(shown, row, field, cell, f"{error.message}")
 
 
@@ -181,7 +205,7 @@ def validate(data_dir: Path | str | None = None) -> list[str]:
             problems.append(Problem(_display(path), None, None, None,
                                     f"file is missing (table {res['name']} is declared in datapackage.json)"))
             continue
-        problems += _csv_structure_problems(path, len(res["schema"]["fields"]))
+        problems += _csv_structure_problems(path, [f["name"] for f in res["schema"]["fields"]])
     if problems:  # content checks only make sense once every file parses into rows
         return [str(p) for p in problems]
 
@@ -219,7 +243,7 @@ def load_tables(data_dir: Path | str | None = None, check: bool = True) -> dict[
     if check:
         # a successful validation is remembered by content hash: the same bytes need no second
         # 3-second check (every notebook run loads the data)
-        stamp = data_dir.parent / ".build" / "validated" / folder_digest(data_dir)
+        stamp = REPO_ROOT / ".build" / "validated" / folder_digest(data_dir)
         if not stamp.exists():
             problems = validate(data_dir)
             if problems:

@@ -61,7 +61,7 @@ def caption(source: str, evidence_ids, lang: str, note: str = "") -> str:
         body = f"Source: {source}." + (f" Evidence: {listed}." if ids else "")
     else:
         body = f"来源:{source}。" + (f"证据:{listed}。" if ids else "")
-    return f"{body} {note}".strip()
+    return f"{body}{' ' if lang == 'en' else ''}{note}".strip()
 
 
 def save_figure(fig, out_dir: Path | str, name: str, caption_text: str) -> list[Path]:

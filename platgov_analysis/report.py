@@ -62,6 +62,8 @@ _INDEX_PAGE = _ENV.from_string("""<!DOCTYPE html>
 <p>Every figure and table below is rebuilt from the coded evidence base in <code>data/</code>;
 each caption names its source study and the evidence rows behind it.
 {{ runs | length }} runs, all succeeded.</p>
+<nav><p>{% for group, items in groups %}<b>{{ group }}</b>: {% for item in items %}<a href="#{{ item.name }}">{{ item.name }}</a>{% if not loop.last %}, {% endif %}{% endfor %}<br>
+{% endfor %}</p></nav>
 {% for group, items in groups %}
 <h2>{{ group }}</h2>
 {% for item in items %}
@@ -117,5 +119,6 @@ def write_index(report_dir: Path, runs, results) -> Path:
         status = "rebuilt" if run.name in results else "unchanged, reused"
         groups.setdefault(run.notebook, []).append(_run_entry(report_dir, run, status))
     path = report_dir / "index.html"
-    path.write_text(_INDEX_PAGE.render(runs=runs, groups=sorted(groups.items()), root=""), encoding="utf-8")
+    # groups in the order of the runs list, which puts each study's material first
+    path.write_text(_INDEX_PAGE.render(runs=runs, groups=list(groups.items()), root=""), encoding="utf-8")
     return path

@@ -206,8 +206,10 @@ def fieldwork_periods(tables: dict[str, pd.DataFrame], lang: str = "en") -> pd.D
             rows.append({"study": study.study_id, "start": pd.NaT, "end": pd.NaT, "label": "", "evidence": ""})
             continue
         ends = work["date_end"].fillna(work["date"])
-        end = pd.to_datetime(ends.map(_period_end)).max()
-        label = f"{work['date'].min()} – {ends.max()}"
+        end_days = pd.to_datetime(ends.map(_period_end))
+        # label with the dates as printed, picked by real date, not by string order
+        label = f"{work.loc[work['start'].idxmin(), 'date']} – {ends.loc[end_days.idxmax()]}"
+        end = end_days.max()
         rows.append({"study": study.study_id, "start": work["start"].min(), "end": end, "label": label,
                      "evidence": ";".join(work["evidence_id"])})
     return pd.DataFrame(rows)
