@@ -46,7 +46,7 @@ def set_style() -> None:
     plt.rcParams["svg.hashsalt"] = "platgov"  # stable ids inside SVG files
     plt.rcParams["svg.fonttype"] = "path"  # glyphs as paths: renders without the font installed
     plt.rcParams["figure.dpi"] = 100
-    plt.rcParams["savefig.dpi"] = 150
+    plt.rcParams["savefig.dpi"] = 120
     plt.rcParams["savefig.bbox"] = "tight"
 
 
@@ -260,26 +260,26 @@ def plot_flow(links: pd.DataFrame, lang: str, title: str):
 
 def plot_indicator_panel(indicators: pd.DataFrame, lang: str, title: str, columns: int = 4):
     """Indicators as a grid of tiles (value as printed, what it measures, date): figures in
-    mixed units are read side by side, never put on one axis."""
+    mixed units are read side by side, never put on one axis. One axes for all tiles keeps
+    large panels fast to draw."""
     n = len(indicators)
     rows = max(1, -(-n // columns))
-    fig, axes = plt.subplots(rows, columns, figsize=(2.4 * columns, 1.25 * rows), squeeze=False)
-    about = localized(indicators, "entity", lang)
-    for ax, (i, row) in zip(axes.flat, indicators.reset_index(drop=True).iterrows()):
-        ax.text(0.5, 0.68, row["value_as_printed"], ha="center", va="center", fontsize=11, weight="bold",
-                color="#264653")
-        label = f"{row['metric_en']}" if lang == "en" else f"{about.iloc[i]}"
-        ax.text(0.5, 0.3, "\n".join(textwrap.wrap(label, 30 if lang == "en" else 14)[:2]), ha="center",
-                va="center", fontsize=6.5)
+    fig, ax = plt.subplots(figsize=(2.4 * columns, 1.1 * rows + 0.6))
+    about = localized(indicators, "entity", lang).reset_index(drop=True)
+    for i, row in indicators.reset_index(drop=True).iterrows():
+        x, y = i % columns, rows - 1 - i // columns
+        ax.add_patch(plt.Rectangle((x + 0.03, y + 0.05), 0.94, 0.9, facecolor="white", edgecolor="#dddddd"))
+        ax.text(x + 0.5, y + 0.68, row["value_as_printed"], ha="center", va="center", fontsize=11,
+                weight="bold", color="#264653")
+        label = row["metric_en"] if lang == "en" else about.iloc[i]
+        ax.text(x + 0.5, y + 0.32, "\n".join(textwrap.wrap(str(label), 30 if lang == "en" else 14)[:2]),
+                ha="center", va="center", fontsize=6.5)
         if pd.notna(row["as_of"]):
-            ax.text(0.98, 0.04, row["as_of"], ha="right", va="bottom", fontsize=5.5, color="#777777")
-    for ax in axes.flat:
-        ax.set_xticks([])
-        ax.set_yticks([])
-        for spine in ax.spines.values():
-            spine.set_color("#dddddd")
-    fig.suptitle(title, fontsize=10)
-    fig.tight_layout()
+            ax.text(x + 0.95, y + 0.08, row["as_of"], ha="right", va="bottom", fontsize=5.5, color="#777777")
+    ax.set_xlim(0, columns)
+    ax.set_ylim(0, rows)
+    ax.set_axis_off()
+    ax.set_title(title, fontsize=10)
     return fig
 
 
@@ -366,10 +366,13 @@ def plot_crosswalk(matrix: pd.DataFrame, lang: str, title: str):
 
 def plot_network(graph, lang: str, title: str, seed: int = 7, figsize=(11, 8.5)):
     """A relation network with its legend (colour = sector, marker = level, line = tone)."""
-    from .networks import draw_network, legend_handles
+    from .networks import LABEL_ALL_UP_TO, draw_network, legend_handles
 
     fig, ax = plt.subplots(figsize=figsize)
     draw_network(graph, ax, lang=lang, seed=seed, label_size=6.5 if len(graph) > 30 else 7.5)
+    if len(graph) > LABEL_ALL_UP_TO:
+        title += text(lang, "\n(labels: actors with 3+ ties or in 2+ studies; all nodes in the exports)",
+                      "\n(标注:3条以上关系或见于2项以上研究的主体;全部节点见导出文件)")
     ax.legend(handles=legend_handles(lang), fontsize=6.5, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     ax.set_title(title, fontsize=10)
     return fig

@@ -190,13 +190,27 @@ def draw_network(graph: nx.MultiDiGraph, ax, lang: str = "en", seed: int = 7, la
             nx.draw_networkx_edges(tone_graph, positions, edgelist=edges, ax=ax, edge_color=colour, style=style,
                                    width=0.8, arrows=True, arrowsize=7, alpha=0.75,
                                    connectionstyle="arc3,rad=0.08", node_size=110)
+    labelled = labelled_nodes(graph)
     texts = [ax.text(x, y, _short(graph.nodes[n][f"name_{lang}"]), fontsize=label_size, ha="center", va="center")
-             for n, (x, y) in sorted(positions.items())]
+             for n, (x, y) in sorted(positions.items()) if n in labelled]
     ax.set_axis_off()
     ax.autoscale()
     if texts:
-        adjust_text(texts, ax=ax, expand=(1.05, 1.2), arrowprops={"arrowstyle": "-", "color": "#bbbbbb", "lw": 0.4})
+        # a fixed iteration budget (never a time limit) keeps the result identical run to run
+        adjust_text(texts, ax=ax, expand=(1.05, 1.2), iter_lim=100,
+                    arrowprops={"arrowstyle": "-", "color": "#bbbbbb", "lw": 0.4})
     return positions
+
+
+LABEL_ALL_UP_TO = 60
+
+
+def labelled_nodes(graph: nx.MultiDiGraph) -> set:
+    """Every node of a graph of up to 60 nodes; in larger (merged) graphs only the actors with
+    three or more ties or present in two or more studies, so the labels stay readable."""
+    if len(graph) <= LABEL_ALL_UP_TO:
+        return set(graph.nodes)
+    return {n for n in graph.nodes if graph.degree(n) >= 3 or ";" in graph.nodes[n]["studies"]}
 
 
 def _short(label: str, width: int = 18) -> str:

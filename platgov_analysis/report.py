@@ -7,6 +7,7 @@ images embedded or linked relatively, and the bundled Noto Sans SC font served f
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 from pathlib import Path
 
@@ -92,6 +93,7 @@ def render_notebook_html(notebook: Path, html_path: Path, title: str, depth: int
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(template_name="basic")
+    exporter.log.setLevel(logging.ERROR)  # not one alt-text notice per figure in the build log
     body, _ = exporter.from_notebook_node(nbformat.read(notebook, as_version=4))
     html_path.write_text(_NOTEBOOK_PAGE.render(title=title, body=body, root="../" * depth), encoding="utf-8")
 
