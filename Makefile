@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PIN_HASH := $(shell cat requirements.txt pyproject.toml | $(PYTHON) -c 'import hashlib,sys; print(hashlib.sha256(sys.stdin.buffer.read()).hexdigest()[:16])')
 ENV_STAMP := $(VENV)/.installed-$(PIN_HASH)
-PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
+PIP := $(BIN)/python -m pip --disable-pip-version-check -qq
 
 .PHONY: report test env lab validate verify-quotes summary check-reproducible bench clean
 

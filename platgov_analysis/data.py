@@ -110,7 +110,9 @@ def _csv_structure_problems(path: Path, fields: list[str]) -> list[Problem]:
                 if broken is not None:
                     problems.append(Problem(shown, start, _column(fields, broken), None,
                                             "a line break inside the cell: an unbalanced double quote probably opens here"))
-                elif cells and len(cells) != len(fields):
+                elif not cells:
+                    problems.append(Problem(shown, start, None, None, "is an empty line: delete it"))
+                elif len(cells) != len(fields):
                     problems.append(Problem(shown, start, None, None, f"has {len(cells)} cells but the header has "
                                             f"{len(fields)} columns (check commas and quotes)"))
                 start = reader.line_num + 1
@@ -162,7 +164,7 @@ def _sentence(error, resource, shown: str, rules: dict[str, str]) -> Problem:
     if kind == "primary-key":
         pk = resource.schema.primary_key
         names = resource.schema.field_names
-        values = ", ".join(str(error.cells[names.index(k)]) for k in pk)
+        values = ", ".join(str(error.cells[names.index(k)]) for k in pk if names.index(k) < len(error.cells))
         first = re.search(r"position \"?(\d+)", note)
         again = f" (first used in row {first.group(1)})" if first else ""
         return Problem(shown, row, ", ".join(pk), values, f"repeats a primary key already in the table{again}")

@@ -157,8 +157,7 @@ def test_editing_a_notebook_rebuilds_only_its_runs_and_data_rebuilds_all(tiny):
     assert code == 0 and "building 1 of 2 runs" in log and "ok    a" in log
     (tiny.data_dir / "studies.csv").touch()  # a new timestamp is not a change
     assert "up to date" in _build(tiny)[1]
-    with open(tiny.data_dir / "studies.csv", "a", encoding="utf-8") as handle:
-        handle.write("\n")
+    b.edit_note(tiny.data_dir / "studies.csv")
     assert "building 2 of 2 runs" in _build(tiny)[1]
 
 
@@ -215,3 +214,11 @@ def test_hashes_change_with_content_not_timestamps(tmp_path):
     (folder / "x.csv").write_text("b\n", encoding="utf-8")
     assert folder_digest(folder) != before
     assert hashlib.sha256(b"").hexdigest() != before
+
+
+def test_a_project_without_notebooks_builds_an_empty_report(tmp_path):
+    paths = b.Paths(runs_file=tmp_path / "notebooks" / "runs.yaml", reports_dir=tmp_path / "reports",
+                    work_dir=tmp_path / "work")
+    code, log = _build(paths)
+    assert code == 0, log
+    assert "0 runs" in (paths.reports_dir / "index.html").read_text(encoding="utf-8")

@@ -320,8 +320,11 @@ def test_plot_indicator_panel(lang):
     ], ["entity_en", "entity_zh", "metric_en", "value_as_printed", "as_of"])
     fig = figures.plot_indicator_panel(indicators, lang, "指标", columns=4)
     assert isinstance(fig, Figure)
-    assert len(fig.axes) == 8  # 5 tiles in a 2 x 4 grid
-    assert fig.axes[0].texts[0].get_text() == "10小时03分"
+    ax = fig.axes[0]
+    assert len(ax.patches) == 5  # one tile per indicator, in a 2 x 4 grid
+    assert ax.get_xlim() == (0, 4) and ax.get_ylim() == (0, 2)
+    assert ax.texts[0].get_text() == "10小时03分"
+    assert "2020-02" in [t.get_text() for t in ax.texts]
     render_strictly(fig)
 
 

@@ -19,9 +19,7 @@ pytestmark = pytest.mark.skipif(not (CHROMIUM and CHROMEDRIVER),
                                 reason="needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)")
 
 IMAGES_LOADED = """
-const images = Array.from(document.images);
-images.forEach(img => { img.loading = 'eager'; });
-return images.map(img => [img.getAttribute('src'), img.complete && img.naturalWidth > 0]);
+return Array.from(document.images).map(img => [img.getAttribute('src'), img.complete && img.naturalWidth > 0]);
 """
 
 
@@ -46,8 +44,9 @@ def _all_images_render(driver) -> list[str]:
     """Wait until images settle; return the sources of those that failed to render."""
     from selenium.webdriver.support.ui import WebDriverWait
 
-    WebDriverWait(driver, 30).until(lambda d: d.execute_script(
-        "return Array.from(document.images).every(i => { i.loading = 'eager'; return i.complete; })"))
+    driver.execute_script("Array.from(document.images).forEach(i => { i.loading = 'eager'; });")
+    WebDriverWait(driver, 60).until(lambda d: d.execute_script(
+        "return Array.from(document.images).every(i => i.complete);"))
     return [src for src, ok in driver.execute_script(IMAGES_LOADED) if not ok]
 
 
