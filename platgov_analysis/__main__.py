@@ -14,28 +14,26 @@ from . import data
 BAD_INPUT = 2
 
 
-def _validate(args) -> int:
-    problems = data.validate(args.data)
+def _report(problems: list[str], failure: str, success: str) -> int:
+    """Print each problem, then one closing line; exit 2 when there were problems."""
     for problem in problems:
         print(problem)
-    if problems:
-        print(f"{len(problems)} problem(s): the data package does not validate.")
-        return BAD_INPUT
-    print(f"data package valid: {args.data or data.DATA_DIR}")
-    return 0
+    print(failure if problems else success)
+    return BAD_INPUT if problems else 0
+
+
+def _validate(args) -> int:
+    problems = data.validate(args.data)
+    return _report(problems, f"{len(problems)} problem(s): the data package does not validate.",
+                   f"data package valid: {args.data or data.DATA_DIR}")
 
 
 def _verify_quotes(args) -> int:
     tables = data.load_tables(args.data)
     problems = data.verify_quotes(tables, args.sources)
-    for problem in problems:
-        print(problem)
     n = len(tables["evidence"])
-    if problems:
-        print(f"{len(problems)} of {n} quote(s) not found verbatim in the sources.")
-        return BAD_INPUT
-    print(f"all {n} quotes found verbatim in {args.sources}")
-    return 0
+    return _report(problems, f"{len(problems)} of {n} quote(s) not found verbatim in the sources.",
+                   f"all {n} quotes found verbatim in {args.sources}")
 
 
 def _summary(args) -> int:
