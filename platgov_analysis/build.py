@@ -205,7 +205,7 @@ def execute(run: Run, digest: str, paths: Paths) -> RunResult:
             # the kernel's working directory; papermill's own cwd= would chdir this whole
             # process, which races between parallel runs
             resources={"metadata": {"path": str(out)}},
-            extra_arguments=["--IPKernelApp.log_level=ERROR"],  # no per-run TCP-encryption notice
+            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],  # no per-run TCP or shutdown notices
         )
     except PapermillExecutionError as err:
         failed = paths.work_dir / "failed" / run.name

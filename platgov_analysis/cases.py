@@ -11,6 +11,7 @@ import warnings
 import pandas as pd
 
 from .labels import localized
+from .studies import actors_per_study
 
 VALUES = ["1", "0", "unknown"]
 
@@ -113,12 +114,7 @@ def _study_of_rows(name: str, frame: pd.DataFrame, tables: dict[str, pd.DataFram
 def table_counts(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Rows per table, in all and per study; actors and references count once per study naming them."""
     studies = tables["studies"]["study_id"].tolist()
-    per_study = {
-        "actors": pd.concat([tables["relations"][["study_id", "source_id"]].set_axis(["study_id", "id"], axis=1),
-                             tables["relations"][["study_id", "target_actor_id"]].set_axis(["study_id", "id"], axis=1)])
-        .dropna().drop_duplicates()["study_id"],
-        "references": tables["citations"]["study_id"],
-    }
+    per_study = {"actors": actors_per_study(tables)["study_id"], "references": tables["citations"]["study_id"]}
     rows = []
     for name, frame in tables.items():
         owner = per_study.get(name, _study_of_rows(name, frame, tables))

@@ -137,6 +137,15 @@ def tie_summary(graph: nx.MultiDiGraph) -> pd.DataFrame:
     return summary.reset_index()
 
 
+def centrality_by_sector(graph: nx.MultiDiGraph) -> pd.DataFrame:
+    """Mean degree centrality per study and sector, each study's network measured on its own."""
+    studies = sorted({d["study_id"] for _, _, d in graph.edges(data=True)})
+    parts = [node_metrics(filter_graph(graph, study_id=s)).assign(study_id=s) for s in studies]
+    if not parts:
+        return pd.DataFrame(columns=["study_id", "sector", "degree_centrality"])
+    return pd.concat(parts).groupby(["study_id", "sector"], as_index=False)["degree_centrality"].mean()
+
+
 def bridging_actors(graph: nx.MultiDiGraph, lang: str = "en") -> pd.DataFrame:
     """Actors tied to relations of two or more studies: where the studies' networks meet."""
     rows = [{"node": n, "name": d[f"name_{check_lang(lang)}"], "actor_type": d["actor_type"],

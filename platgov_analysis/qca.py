@@ -311,3 +311,20 @@ def sensitivity(
         rows.append(row)
     columns_out = ["case", "field", "baseline", "if_0", "if_1", "changed", "other_unknown"]
     return pd.DataFrame(rows, columns=columns_out).astype({"changed": "boolean"})
+
+
+def solutions_table(data, truth, conditions, outcome):
+    """Complex and parsimonious solutions (every equally minimal model) with their fit.
+
+    Returns (table, fits): one row per model with its expression and solution inclS/covS, and
+    a dict from "<solution> M<model>" to that model's per-term fit table.
+    """
+    rows, fits = [], {}
+    for label, remainders in (("complex", False), ("parsimonious", True)):
+        for number, solution in enumerate(minimize(truth, conditions, include_remainders=remainders), start=1):
+            table = fit(data, solution, conditions, outcome)
+            expression = format_solution(solution, conditions)
+            fits[f"{label} M{number}: {expression}"] = table
+            rows.append({"solution": label, "model": number, "expression": expression,
+                         "inclS": table.loc["solution", "inclS"], "covS": table.loc["solution", "covS"]})
+    return pd.DataFrame(rows, columns=["solution", "model", "expression", "inclS", "covS"]), fits

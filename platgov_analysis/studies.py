@@ -87,20 +87,53 @@ def site_interview_time(tables: dict[str, pd.DataFrame], study_id: str, lang: st
     return grouped.reset_index()
 
 
+def top_dimension(codebook: pd.DataFrame, code_ids: pd.Series) -> pd.Series:
+    """Map framework codes to the dimension they count under: a sub-dimension counts under its
+    parent, unless that parent is only the framework's group row (which has a parent of none)."""
+    parent = codebook.set_index("code_id")["parent_id"]
+
+    def top(code):
+        up = parent.get(code)
+        if pd.isna(code) or pd.isna(up) or pd.isna(parent.get(up)):
+            return code
+        return up
+
+    return code_ids.map(top)
+
+
 def interview_evidence(tables: dict[str, pd.DataFrame], study_id: str, lang: str = "en") -> pd.DataFrame:
     """Interview excerpts counted by the study's own dimension and by speaker type."""
     evidence = of_study(tables["evidence"], study_id)
     interviews = evidence[evidence["kind"] == "interview"]
-    codebook = tables["codebook"].set_index("code_id")
-    labels = localized(codebook, "label", lang)
-    # sub-dimensions count under their top-level dimension so the framework's own terms show
-    parent = codebook["parent_id"]
-    top = interviews["dimension_id"].map(lambda c: c if pd.isna(c) or pd.isna(parent.get(c)) or
-                                         pd.isna(parent.get(parent.get(c))) else parent.get(c))
-    counts = pd.DataFrame({"dimension": top.map(labels).fillna(text(lang, "(none)", "(无)")),
+    labels = localized(tables["codebook"].set_index("code_id"), "label", lang)
+    dimension = top_dimension(tables["codebook"], interviews["dimension_id"]).map(labels)
+    counts = pd.DataFrame({"dimension": dimension.fillna(text(lang, "(none)", "(无)")),
                            "speaker": interviews["speaker_role"].fillna("unknown")})
     return counts.value_counts().rename("excerpts").reset_index().sort_values(["dimension", "speaker"],
                                                                              ignore_index=True)
+
+
+def evidence_per_dimension(tables: dict[str, pd.DataFrame], lang: str = "en") -> pd.DataFrame:
+    """Evidence rows tied to each study's own framework dimensions, counted per study."""
+    linked = tables["evidence"].dropna(subset=["dimension_id"])
+    labels = localized(tables["codebook"].set_index("code_id"), "label", lang)
+    dimension = top_dimension(tables["codebook"], linked["dimension_id"]).map(labels)
+    return (linked.assign(dimension=dimension).groupby(["study_id", "dimension"]).size()
+            .rename("n").reset_index())
+
+
+def actors_per_study(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Distinct (study_id, actor_id) pairs: the actors each study's relations name."""
+    relations = tables["relations"]
+    ends = pd.concat([relations[["study_id", "source_id"]].set_axis(["study_id", "actor_id"], axis=1),
+                      relations[["study_id", "target_actor_id"]].set_axis(["study_id", "actor_id"], axis=1)])
+    return ends.dropna().drop_duplicates().sort_values(["study_id", "actor_id"], ignore_index=True)
+
+
+def actor_types_per_study(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Actors named per study, counted by actor type."""
+    named = actors_per_study(tables).merge(tables["actors"][["actor_id", "actor_type"]], on="actor_id")
+    return named.groupby(["study_id", "actor_type"]).size().rename("n").reset_index()
 
 
 def study_actors(tables: dict[str, pd.DataFrame], study_id: str, lang: str = "en") -> pd.DataFrame:

@@ -11,7 +11,7 @@ import networkx as nx
 import pandas as pd
 import pytest
 
-from platgov_analysis import networks
+from platgov_analysis import data, networks
 from platgov_analysis.data import load_tables
 
 ACTOR_COLS = ["actor_id", "name_zh", "name_en", "actor_type", "sector", "gov_level"]
@@ -423,3 +423,15 @@ def test_real_every_edge_has_evidence(real_graph):
 
 def test_real_graph_keeps_every_relation(real_graph, real_tables):
     assert real_graph.number_of_edges() == len(real_tables["relations"])
+
+
+def test_centrality_by_sector_measures_each_study_on_its_own():
+    tables = data.load_tables(check=False)
+    graph = networks.build_graph(tables)
+    table = networks.centrality_by_sector(graph)
+    assert set(table["study_id"]) == set(tables["relations"]["study_id"])
+    assert table["degree_centrality"].between(0, 1).all()
+    one = networks.node_metrics(networks.filter_graph(graph, study_id="qian2025"))
+    expected = one.groupby("sector")["degree_centrality"].mean()
+    got = table[table["study_id"] == "qian2025"].set_index("sector")["degree_centrality"]
+    assert got.to_dict() == pytest.approx(expected.to_dict())

@@ -269,3 +269,13 @@ def test_minimize_is_exact_and_complete(generated, include_remainders):
     assert {len(s) for s in expected} == {len(next(iter(as_tuples)))}
     assert as_tuples == expected
     assert qca.minimize(table, conditions, include_remainders=include_remainders) == solutions
+
+
+def test_solutions_table_lists_complex_and_parsimonious_models_with_fit(lipset):
+    conditions = ["DEV", "URB", "LIT", "IND", "STB"]
+    truth = qca.truth_table(lipset, conditions, "SURV")
+    table, fits = qca.solutions_table(lipset, truth, conditions, "SURV")
+    assert table[["solution", "model", "expression"]].values.tolist() == [
+        ["complex", 1, "DEV*~URB*LIT*STB + DEV*LIT*IND*STB"], ["parsimonious", 1, "DEV*STB"]]
+    assert table["inclS"].tolist() == [1.0, 1.0] and table["covS"].tolist() == [1.0, 1.0]
+    assert fits["complex M1: DEV*~URB*LIT*STB + DEV*LIT*IND*STB"].loc["DEV*~URB*LIT*STB", "covU"] == pytest.approx(0.25)

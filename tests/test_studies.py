@@ -275,3 +275,15 @@ def test_intercoder_kappa_real_data_bounds(tables):
     assert result.loc["overall", "n"] == len(tables["case_conditions"])
     assert result["agreement"].between(0, 1).all()
     assert (result["kappa"].dropna() <= 1).all()
+
+
+def test_actor_types_and_evidence_dimensions_per_study(tables):
+    types = studies.actor_types_per_study(tables)
+    named = studies.actors_per_study(tables)
+    assert types["n"].sum() == len(named)  # every named actor counted once per study
+    assert types.query("study_id == 'wu2022' and actor_type == 'enterprise'")["n"].item() >= 6
+    per_dimension = studies.evidence_per_dimension(tables)
+    song = per_dimension[per_dimension["study_id"] == "song2026"]
+    # study 000's sub-dimensions count under power structure / boundary resources / values
+    assert set(song["dimension"]) <= set(tables["codebook"].query("study_id == 'song2026'")["label_en"])
+    assert len(song) == 3
