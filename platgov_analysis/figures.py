@@ -199,18 +199,23 @@ def plot_timeline(events: pd.DataFrame, lang: str, title: str, split_year: int |
 
 
 def flow_positions(links: pd.DataFrame, kind: str) -> dict:
-    """Node positions for a flow diagram: a ring for loops, layers for everything else."""
+    """Node positions for a flow diagram: a ring for escalation loops, layers otherwise.
+
+    Layers follow the longest path from the sources; links that point back to a node met
+    earlier in the flow (feedback, loops) are set aside for layering and still drawn.
+    """
     import networkx as nx
 
-    graph = nx.DiGraph()
     order = list(dict.fromkeys(pd.concat([links["source"], links["target"]]).tolist()))
-    graph.add_nodes_from(order)
-    graph.add_edges_from(zip(links["source"], links["target"]))
-    if kind == "escalation" or not nx.is_directed_acyclic_graph(graph):
-        return nx.circular_layout(sorted(graph.nodes, key=order.index))
+    if kind == "escalation":
+        return nx.circular_layout(order)
+    rank = {node: i for i, node in enumerate(order)}
+    forward = nx.DiGraph()
+    forward.add_nodes_from(order)
+    forward.add_edges_from((u, v) for u, v in zip(links["source"], links["target"]) if rank[v] > rank[u])
     layer = {}
-    for node in nx.topological_sort(graph):
-        preds = list(graph.predecessors(node))
+    for node in nx.topological_sort(forward):
+        preds = list(forward.predecessors(node))
         layer[node] = 1 + max(layer[p] for p in preds) if preds else 0
     positions, counts = {}, {}
     for node in order:
@@ -243,14 +248,17 @@ def plot_flow(links: pd.DataFrame, lang: str, title: str):
         ax.text(x, y, "\n".join(textwrap.wrap(str(node), wrap)), ha="center", va="center", fontsize=7.5,
                 bbox={"boxstyle": "round,pad=0.35", "facecolor": "#e8f1f8", "edgecolor": "#4C72B0", "linewidth": 0.7},
                 zorder=3)
-    for row in frame.itertuples(index=False):
-        start, end = positions[row.source], positions[row.target]
+    frame["tag"] = [f"{seq}" + (f" {textwrap.shorten(str(label), 22, placeholder='…')}" if pd.notna(label) else "")
+                    for seq, label in zip(frame["seq"], frame["label"])]
+    # links repeated between the same pair in the same direction share one arrow and one label
+    for (source, target), tags in frame.groupby(["source", "target"], sort=False)["tag"]:
+        start, end = positions[source], positions[target]
         ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=10, color="#555555",
                                      linewidth=0.8, shrinkA=22, shrinkB=22, connectionstyle="arc3,rad=0.12",
                                      zorder=2))
-        mid = ((start[0] + end[0]) / 2, (start[1] + end[1]) / 2)
-        tag = f"{row.seq}" + (f" {textwrap.shorten(str(row.label), 28, placeholder='…')}" if pd.notna(row.label) else "")
-        ax.text(*mid, tag, fontsize=6.5, color="#333333", ha="center", va="bottom", zorder=4)
+        # 40% along the arrow, so the labels of two opposite links between a pair do not collide
+        mid = (start[0] + 0.4 * (end[0] - start[0]), start[1] + 0.4 * (end[1] - start[1]))
+        ax.text(*mid, "\n".join(tags), fontsize=6.5, color="#333333", ha="center", va="bottom", zorder=4)
     ax.set_xlim(min(xs) - 0.8, max(xs) + 0.8)
     ax.set_ylim(min(ys) - 0.8, max(ys) + 0.8)
     ax.set_title(title, fontsize=10)
