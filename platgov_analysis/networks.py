@@ -164,7 +164,11 @@ def layout(graph: nx.MultiDiGraph, seed: int = 7) -> dict:
     positions, x, y, row_height, row_width = {}, 0.0, 0.0, 0.0, max(6.0, len(simple) ** 0.5 * 1.6)
     for nodes in components:
         size = 0.5 + 0.45 * len(nodes) ** 0.5  # side of the square the component gets
-        part = simple.subgraph(nodes)
+        # an explicit graph, not simple.subgraph(): a subgraph view iterates its node *set*, so
+        # its order (and the layout) would change with Python's per-process hash seed
+        part = nx.Graph()
+        part.add_nodes_from(nodes)
+        part.add_edges_from(sorted((min(u, v), max(u, v)) for u, v in simple.subgraph(nodes).edges()))
         local = (nx.spring_layout(part, seed=seed, k=1.0 / len(nodes) ** 0.5, iterations=300, scale=size / 2)
                  if len(nodes) > 1 else {nodes[0]: (0.0, 0.0)})
         if x + size > row_width and x > 0:

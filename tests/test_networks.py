@@ -435,3 +435,25 @@ def test_centrality_by_sector_measures_each_study_on_its_own():
     expected = one.groupby("sector")["degree_centrality"].mean()
     got = table[table["study_id"] == "qian2025"].set_index("sector")["degree_centrality"]
     assert got.to_dict() == pytest.approx(expected.to_dict())
+
+
+def test_layout_and_drawing_do_not_depend_on_the_hash_seed():
+    """Two processes with different PYTHONHASHSEED draw the same network byte for byte
+    (set iteration order, e.g. inside networkx subgraph views, must not leak into layouts)."""
+    import subprocess
+    import sys
+
+    script = (
+        "import hashlib, io\n"
+        "import matplotlib.pyplot as plt\n"
+        "from platgov_analysis import data, figures, networks\n"
+        "figures.set_style()\n"
+        "g = networks.filter_graph(networks.build_graph(data.load_tables(check=False)), 'wu2022')\n"
+        "fig, ax = plt.subplots()\n"
+        "networks.draw_network(g, ax, 'en', 7)\n"
+        "buf = io.BytesIO(); fig.savefig(buf, format='svg', metadata={'Date': None})\n"
+        "print(hashlib.sha256(buf.getvalue()).hexdigest())\n")
+    digests = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                              env={**__import__("os").environ, "PYTHONHASHSEED": seed}).stdout
+               for seed in ("1", "2")}
+    assert len(digests) == 1

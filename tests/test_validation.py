@@ -173,7 +173,12 @@ def unknown_column_spreadsheet_style(d: Path) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def blank_line(d: Path) -> None:
+    edit_line(d / "events.csv", 3, "\n", "\n\n")
+
+
 STRUCTURAL = {
+    "blank-line": blank_line,
     "unbalanced-quote-same-line": unbalanced_quote_same_line,
     "unbalanced-quote-running-on": unbalanced_quote_running_on,
     "wrong-column-count": wrong_column_count,
@@ -274,52 +279,26 @@ def test_content_errors_do_not_cascade(runs):
 # structural errors
 
 
-def test_unbalanced_quote(runs):
-    run = runs["unbalanced-quote-same-line"]
+# each structural error: the stable parts of its one sentence
+STRUCTURAL_SENTENCES = {
+    "unbalanced-quote-same-line": ("relations.csv row 6", "not valid CSV", "double quote"),
+    # the quote opens in row 5 and runs on: the sentence names the row where it opens
+    "unbalanced-quote-running-on": ("relations.csv row 5", "double quote"),
+    "wrong-column-count": ("relations.csv row 5", "12 cells", "11 columns"),
+    "missing-table": ("flows.csv", "file is missing", "table flows", "datapackage.json"),
+    "missing-descriptor": ("datapackage.json", "file is missing"),
+    "unknown-column-header": ("studies.csv row 1", "field url", "not a column declared"),
+    # a spreadsheet adds the column to the header and every row: still named, once
+    "unknown-column-spreadsheet": ("studies.csv row 1", "field url", "not a column declared"),
+    "blank-line": ("events.csv row 4", "empty line"),  # an extra newline after row 3
+}
+
+
+@pytest.mark.parametrize("name", STRUCTURAL_SENTENCES)
+def test_structural_error_is_one_sentence(runs, name):
+    run = runs[name]
     assert_bad_input(run)
-    sentence_with(run, "relations.csv row 6", "not valid CSV", "double quote")
-    assert len(run.problems) == 1, run.output
-
-
-def test_unbalanced_quote_running_on_names_the_row_where_it_opens(runs):
-    run = runs["unbalanced-quote-running-on"]
-    assert_bad_input(run)
-    sentence_with(run, "relations.csv row 5", "double quote")
-    assert len(run.problems) == 1, run.output
-
-
-def test_wrong_column_count(runs):
-    run = runs["wrong-column-count"]
-    assert_bad_input(run)
-    sentence_with(run, "relations.csv row 5", "12 cells", "11 columns")
-    assert len(run.problems) == 1, run.output
-
-
-def test_missing_table_file(runs):
-    run = runs["missing-table"]
-    assert_bad_input(run)
-    sentence_with(run, "flows.csv", "file is missing", "table flows", "datapackage.json")
-    assert len(run.problems) == 1, run.output
-
-
-def test_missing_descriptor(runs):
-    run = runs["missing-descriptor"]
-    assert_bad_input(run)
-    sentence_with(run, "datapackage.json", "file is missing")
-    assert len(run.problems) == 1, run.output
-
-
-def test_unknown_column(runs):
-    run = runs["unknown-column-header"]
-    assert_bad_input(run)
-    sentence_with(run, "studies.csv row 1", "field url", "not a column declared")
-    assert len(run.problems) == 1, run.output
-
-
-def test_unknown_column_added_by_a_spreadsheet_is_named(runs):
-    run = runs["unknown-column-spreadsheet"]
-    assert_bad_input(run)
-    sentence_with(run, "studies.csv row 1", "field url", "not a column declared")
+    sentence_with(run, *STRUCTURAL_SENTENCES[name])
     assert len(run.problems) == 1, run.output
 
 
