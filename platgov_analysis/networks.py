@@ -137,6 +137,13 @@ def tie_summary(graph: nx.MultiDiGraph) -> pd.DataFrame:
     return summary.reset_index()
 
 
+def tie_types(graph: nx.MultiDiGraph) -> pd.DataFrame:
+    """Ties per study and relation type (long format: study_id, relation_type, n)."""
+    rows = [(d["study_id"], d["relation_type"]) for _, _, d in graph.edges(data=True)]
+    edges = pd.DataFrame(rows, columns=["study_id", "relation_type"])
+    return edges.groupby(["study_id", "relation_type"]).size().rename("n").reset_index()
+
+
 def centrality_by_sector(graph: nx.MultiDiGraph) -> pd.DataFrame:
     """Mean degree centrality per study and sector, each study's network measured on its own."""
     studies = sorted({d["study_id"] for _, _, d in graph.edges(data=True)})

@@ -11,6 +11,8 @@ import pandas as pd
 from .labels import check_lang, localized, text
 
 OUTCOME_ORDER = ["effective", "underperforming", "shelved", "hollow", "not_assessed"]
+OUTCOME_ZH = {"effective": "有效", "underperforming": "未达预期", "shelved": "搁置", "hollow": "空转",
+              "not_assessed": "未评估"}
 
 
 def study_row(tables: dict[str, pd.DataFrame], study_id: str) -> pd.Series:
@@ -24,6 +26,19 @@ def study_row(tables: dict[str, pd.DataFrame], study_id: str) -> pd.Series:
 def of_study(frame: pd.DataFrame, study_id: str) -> pd.DataFrame:
     """Rows of one study (or all rows for ``"all"``)."""
     return frame if study_id == "all" else frame[frame["study_id"] == study_id].reset_index(drop=True)
+
+
+def headline(tables: dict[str, pd.DataFrame], study_id: str, lang: str = "en") -> str:
+    """One sentence on what the evidence base holds for a study, counted from the tables."""
+    tally = outcome_tally(tables, study_id)
+    counts = {name: len(of_study(tables[name], study_id)) for name in ("evidence", "relations", "events", "indicators")}
+    if check_lang(lang) == "en":
+        verdicts = ", ".join(f"{n} {category}" for category, n in tally.items()) or "none"
+        return (f"{study_id}: {tally.sum()} focal platforms ({verdicts}), {counts['evidence']} quotes, "
+                f"{counts['relations']} relations, {counts['events']} dated events, {counts['indicators']} reported figures.")
+    verdicts = "、".join(f"{OUTCOME_ZH[category]} {n} 个" for category, n in tally.items()) or "无"
+    return (f"{study_id}:焦点平台 {tally.sum()} 个({verdicts}),引文 {counts['evidence']} 条,关系 {counts['relations']} 条,"
+            f"日期事件 {counts['events']} 个,数据 {counts['indicators']} 项。")
 
 
 def study_card(tables: dict[str, pd.DataFrame], study_id: str) -> pd.DataFrame:

@@ -457,3 +457,11 @@ def test_layout_and_drawing_do_not_depend_on_the_hash_seed():
                               env={**__import__("os").environ, "PYTHONHASHSEED": seed}).stdout
                for seed in ("1", "2")}
     assert len(digests) == 1
+
+
+def test_tie_types_count_every_relation_once():
+    tables = data.load_tables(check=False)
+    types = networks.tie_types(networks.build_graph(tables))
+    assert types["n"].sum() == len(tables["relations"])
+    expected = tables["relations"].groupby(["study_id", "relation_type"]).size()
+    assert types.set_index(["study_id", "relation_type"])["n"].to_dict() == expected.to_dict()

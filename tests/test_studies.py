@@ -287,3 +287,10 @@ def test_actor_types_and_evidence_dimensions_per_study(tables):
     # study 000's sub-dimensions count under power structure / boundary resources / values
     assert set(song["dimension"]) <= set(tables["codebook"].query("study_id == 'song2026'")["label_en"])
     assert len(song) == 3
+
+
+def test_headline_counts_from_the_tables(tables):
+    line = studies.headline(tables, "song2026", "en")
+    assert line.startswith("song2026: 9 focal platforms (4 underperforming, 5 shelved)")
+    assert f"{(tables['evidence']['study_id'] == 'song2026').sum()} quotes" in line
+    assert "焦点平台 9 个(未达预期 4 个、搁置 5 个)" in studies.headline(tables, "song2026", "zh")
