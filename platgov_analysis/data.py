@@ -221,8 +221,24 @@ def validate(data_dir: Path | str | None = None) -> list[str]:
         for task in report.tasks:
             for error in task.errors:
                 problems.append(_sentence(error, resource, shown, rules))
+    problems += _unlabelled_codes(descriptor, data_dir)
     ordered = sorted(set(problems), key=lambda p: (p.file, p.row or 0, p.field or "", p.rule))
     return [str(p) for p in ordered]
+
+
+def _unlabelled_codes(descriptor: dict, data_dir: Path) -> list[Problem]:
+    """Every code an enum field allows needs its labels in the vocabulary table, so that no
+    figure or table falls back to showing a raw code."""
+    vocabulary = next((r for r in descriptor["resources"] if r["name"] == "vocabulary"), None)
+    if vocabulary is None:
+        return []
+    path = data_dir / vocabulary["path"]
+    with open(path, encoding="utf-8", newline="") as handle:
+        labelled = {(row["field"], row["code"]) for row in csv.DictReader(handle)}
+    return [Problem(_display(path), None, "code", code, f"is allowed for field {field['name']} in datapackage.json "
+                    f"but has no labels here: add a row {field['name']},{code},<English>,<中文>")
+            for res in descriptor["resources"] for field in res["schema"]["fields"]
+            for code in field.get("constraints", {}).get("enum", []) if (field["name"], code) not in labelled]
 
 
 def folder_digest(folder: Path | str | None = None, pattern: str = "*") -> str:

@@ -17,7 +17,7 @@ import seaborn as sns
 from matplotlib import font_manager
 from pylopdf_fonts_zh_cn import sans_path
 
-from .labels import check_lang, localized, text
+from .labels import check_lang, code_labels, localized, text
 
 FALLBACK_FONTS = ["DejaVu Sans"]
 MANIFEST = "figures.json"
@@ -73,7 +73,10 @@ def save_figure(fig, out_dir: Path | str, name: str, caption_text: str) -> list[
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     wrapped = "\n".join(textwrap.wrap(caption_text, width=110))
-    fig.text(0.0, -0.02, wrapped, ha="left", va="top", fontsize=7, color="#444444")
+    # below everything already drawn (tick labels and axis titles reach under the axes)
+    drawn = fig.get_tightbbox()
+    fig.text(drawn.x0 / fig.get_figwidth(), (drawn.y0 - 0.08) / fig.get_figheight(), wrapped, ha="left", va="top",
+             fontsize=7, color="#444444")
     paths = [out_dir / f"{name}.svg", out_dir / f"{name}.png"]
     fig.savefig(paths[0], format="svg", metadata={"Date": None, "Creator": None})
     fig.savefig(paths[1], format="png", metadata={"Software": None})
@@ -99,6 +102,12 @@ def save_table(frame: pd.DataFrame, out_dir: Path | str, name: str) -> Path:
 
 OUTCOME_COLOURS = {"effective": "#2a9d8f", "underperforming": "#e9c46a", "shelved": "#e76f51",
                    "hollow": "#9c6644", "not_assessed": "#bbbbbb", "mixed": "#8d99ae"}
+def outcome_palette(vocabulary: pd.DataFrame, lang: str) -> dict[str, str]:
+    """Outcome label in ``lang`` -> its colour, in the order effective … not assessed."""
+    labels = code_labels(vocabulary, "outcome_category", lang)
+    return {labels[code]: colour for code, colour in OUTCOME_COLOURS.items() if code in labels}
+
+
 VALUE_COLOURS = {"1": "#264653", "0": "#e9c46a", "unknown": "#f1f1f1", "missing": "#ff00ff"}
 
 
@@ -113,9 +122,9 @@ def plot_site_interview_time(sites: pd.DataFrame, lang: str):
         label = f"{int(minutes) // 60}h{int(minutes) % 60:02d}" + (f"  ({n} {text(lang, 'platforms', '个平台')})" if n > 1 else "")
         ax.text(minutes + 5, y, label, va="center", fontsize=8)
     ax.set_xlabel(text(lang, "interview time at the site (minutes)", "调研地访谈时间(分钟)"))
-    handles = [plt.Rectangle((0, 0), 1, 1, color=OUTCOME_COLOURS[o]) for o in dict.fromkeys(ordered["outcome"])]
-    ax.legend(handles, list(dict.fromkeys(ordered["outcome"])), title=text(lang, "outcome", "成效"),
-              loc="lower right", fontsize=8)
+    shown = dict(zip(ordered["outcome"], ordered.get("outcome_label", ordered["outcome"])))
+    handles = [plt.Rectangle((0, 0), 1, 1, color=OUTCOME_COLOURS[o]) for o in shown]
+    ax.legend(handles, list(shown.values()), title=text(lang, "outcome", "成效"), loc="lower right", fontsize=8)
     ax.set_title(text(lang, "Interview time per field site, by platform outcome", "各调研地访谈时间与平台运行成效"))
     return fig
 
@@ -217,10 +226,12 @@ def flow_positions(links: pd.DataFrame, kind: str) -> dict:
     for node in nx.topological_sort(forward):
         preds = list(forward.predecessors(node))
         layer[node] = 1 + max(layer[p] for p in preds) if preds else 0
+    sizes = pd.Series(layer).value_counts()
     positions, counts = {}, {}
     for node in order:
         depth = layer[node]
-        positions[node] = (depth, -counts.get(depth, 0))
+        # each layer centred on the main row, so a fan-in (many channels, one platform) is symmetric
+        positions[node] = (depth, (sizes[depth] - 1) / 2 - counts.get(depth, 0))
         counts[depth] = counts.get(depth, 0) + 1
     if kind == "architecture":  # top-down tiers
         positions = {n: (-y, -x) for n, (x, y) in positions.items()}
@@ -248,22 +259,37 @@ def plot_flow(links: pd.DataFrame, lang: str, title: str):
         ax.text(x, y, "\n".join(textwrap.wrap(str(node), wrap)), ha="center", va="center", fontsize=7.5,
                 bbox={"boxstyle": "round,pad=0.35", "facecolor": "#e8f1f8", "edgecolor": "#4C72B0", "linewidth": 0.7},
                 zorder=3)
-    frame["tag"] = [f"{seq}" + (f" {textwrap.shorten(str(label), 22, placeholder='…')}" if pd.notna(label) else "")
-                    for seq, label in zip(frame["seq"], frame["label"])]
+    # a no-break space keeps the step number on the first line of its label when it wraps
+    frame["tag"] = [f"{seq}" + (f"\u00a0{label}" if pd.notna(label) else "") for seq, label in zip(frame["seq"], frame["label"])]
+    ax.set_xlim(min(xs) - 0.8, max(xs) + 0.8)
+    ax.set_ylim(min(ys) - 0.8, max(ys) + 0.8)
+    rad = 0.15
     # links repeated between the same pair in the same direction share one arrow and one label
     for (source, target), tags in frame.groupby(["source", "target"], sort=False)["tag"]:
         start, end = positions[source], positions[target]
         ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=10, color="#555555",
-                                     linewidth=0.8, shrinkA=22, shrinkB=22, connectionstyle="arc3,rad=0.12",
+                                     linewidth=0.8, shrinkA=22, shrinkB=22, connectionstyle=f"arc3,rad={rad}",
                                      zorder=2))
-        # 40% along the arrow, so the labels of two opposite links between a pair do not collide
-        mid = (start[0] + 0.4 * (end[0] - start[0]), start[1] + 0.4 * (end[1] - start[1]))
-        ax.text(*mid, "\n".join(tags), fontsize=6.5, color="#333333", ha="center", va="bottom", zorder=4)
-    ax.set_xlim(min(xs) - 0.8, max(xs) + 0.8)
-    ax.set_ylim(min(ys) - 0.8, max(ys) + 0.8)
+        label = "\n".join(line for tag in tags for line in textwrap.wrap(tag, wrap + 2))
+        x, y, above = _arc_apex(ax, start, end, rad)
+        ax.text(x, y, label, fontsize=6.5, color="#333333", ha="center", va="bottom" if above else "top", zorder=4,
+                bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
     ax.set_title(title, fontsize=10)
     ax.set_axis_off()
     return fig
+
+
+def _arc_apex(ax, start, end, rad: float) -> tuple[float, float, bool]:
+    """Data position of the middle of an ``arc3`` arrow and whether it bows upwards.
+
+    matplotlib bends ``arc3`` arrows in display space, so the apex is found there: a label
+    placed at it sits on its own arrow, on the outer side, and the labels of two opposite links
+    between one pair (which bow to opposite sides) stay apart.
+    """
+    (x1, y1), (x2, y2) = ax.transData.transform([start, end])
+    apex = ((x1 + x2) / 2 + rad * (y2 - y1) / 2, (y1 + y2) / 2 - rad * (x2 - x1) / 2)
+    x, y = ax.transData.inverted().transform(apex)
+    return x, y, apex[1] >= (y1 + y2) / 2
 
 
 def plot_indicator_panel(indicators: pd.DataFrame, lang: str, title: str, columns: int = 4):
@@ -308,15 +334,25 @@ def plot_periods(periods: pd.DataFrame, lang: str, title: str):
     return fig
 
 
-def plot_counts(table: pd.DataFrame, x: str, hue: str, lang: str, title: str, xlabel: str):
-    """Horizontal stacked bars of counts (e.g. evidence per study by kind, actors by type)."""
+def plot_counts(table: pd.DataFrame, x: str, hue: str, lang: str, title: str, xlabel: str,
+                legend_title: str | None = None, palette: dict[str, str] | None = None):
+    """Horizontal stacked bars of counts (e.g. evidence per study by kind, actors by type).
+
+    ``palette`` (hue value -> colour) fixes colours and stacking order, e.g. the outcome
+    colours shared by every figure; otherwise hue values are coloured in sorted order.
+    """
     wide = table.pivot_table(index=x, columns=hue, values="n", aggfunc="sum", fill_value=0)
     fig, ax = plt.subplots(figsize=(7.5, 0.45 * len(wide) + 1.6))
-    wide.plot.barh(stacked=True, ax=ax, colormap="tab20", width=0.7)
+    if palette:
+        wide = wide[[value for value in palette if value in wide.columns]]
+        wide.plot.barh(stacked=True, ax=ax, color=[palette[value] for value in wide.columns], width=0.7)
+    else:
+        wide.plot.barh(stacked=True, ax=ax, colormap="tab20", width=0.7)
     ax.invert_yaxis()
     ax.set_xlabel(xlabel)
     ax.set_ylabel("")
-    ax.legend(fontsize=7, bbox_to_anchor=(1.01, 1), loc="upper left", title=hue)
+    ax.legend(fontsize=7, bbox_to_anchor=(1.01, 1), loc="upper left", title=legend_title or hue,
+              title_fontsize=8)
     ax.set_title(title, fontsize=10)
     return fig
 
@@ -372,8 +408,9 @@ def plot_crosswalk(matrix: pd.DataFrame, lang: str, title: str):
     return fig
 
 
-def plot_network(graph, lang: str, title: str, seed: int = 7, figsize=(11, 8.5)):
-    """A relation network with its legend (colour = sector, marker = level, line = tone)."""
+def plot_network(graph, vocabulary: pd.DataFrame, lang: str, title: str, seed: int = 7, figsize=(11, 8.5)):
+    """A relation network with its legend (colour = sector, marker = level, line = tone), the
+    legend worded from ``vocabulary`` (data/vocabulary.csv) in ``lang``."""
     from .networks import LABEL_ALL_UP_TO, draw_network, legend_handles
 
     fig, ax = plt.subplots(figsize=figsize)
@@ -381,12 +418,13 @@ def plot_network(graph, lang: str, title: str, seed: int = 7, figsize=(11, 8.5))
     if len(graph) > LABEL_ALL_UP_TO:
         title += text(lang, "\n(labels: actors with 3+ ties or in 2+ studies; all nodes in the exports)",
                       "\n(标注:3条以上关系或见于2项以上研究的主体;全部节点见导出文件)")
-    ax.legend(handles=legend_handles(lang), fontsize=6.5, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    ax.legend(handles=legend_handles(vocabulary, lang), fontsize=6.5, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     ax.set_title(title, fontsize=10)
     return fig
 
 
-def plot_bars(table: pd.DataFrame, x: str, y: str, hue: str | None, title: str, xlabel: str, ylabel: str):
+def plot_bars(table: pd.DataFrame, x: str, y: str, hue: str | None, title: str, xlabel: str, ylabel: str,
+              legend_title: str | None = None):
     """A seaborn bar chart with the house style (used for tie types, centralities, coupling)."""
     fig, ax = plt.subplots(figsize=(8, 4))
     sns.barplot(data=table, x=x, y=y, hue=hue, ax=ax, errorbar=None)
@@ -394,6 +432,6 @@ def plot_bars(table: pd.DataFrame, x: str, y: str, hue: str | None, title: str, 
     ax.set_ylabel(ylabel)
     ax.tick_params(axis="x", labelsize=8)
     if hue:
-        ax.legend(fontsize=7, title=hue)
+        ax.legend(fontsize=7, title=legend_title or hue, title_fontsize=8)
     ax.set_title(title, fontsize=10)
     return fig

@@ -29,3 +29,24 @@ def localized(frame: pd.DataFrame, stem: str, lang: str) -> pd.Series:
 def text(lang: str, en: str, zh: str) -> str:
     """Pick the English or Chinese wording of a label written by us."""
     return en if check_lang(lang) == "en" else zh
+
+
+def code_labels(vocabulary: pd.DataFrame, field: str, lang: str) -> dict[str, str]:
+    """Display label of each code of an enum field (``data/vocabulary.csv``) in ``lang``."""
+    rows = vocabulary[vocabulary["field"] == field]
+    return dict(zip(rows["code"], rows[f"label_{check_lang(lang)}"]))
+
+
+def decode(frame: pd.DataFrame, vocabulary: pd.DataFrame, lang: str, columns) -> pd.DataFrame:
+    """A copy of ``frame`` whose code columns show their labels in ``lang``.
+
+    ``columns`` names enum fields (a list), or maps column -> field where a column is named
+    otherwise (``{"speaker": "speaker_role"}``). A code without a label stays as it is;
+    validation makes sure there is none.
+    """
+    pairs = columns.items() if isinstance(columns, dict) else ((c, c) for c in columns)
+    decoded = frame.copy()
+    for column, field in pairs:
+        labels = code_labels(vocabulary, field, lang)
+        decoded[column] = decoded[column].map(lambda code: labels.get(code, code), na_action="ignore")
+    return decoded

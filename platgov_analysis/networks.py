@@ -13,7 +13,7 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 
-from .labels import check_lang
+from .labels import check_lang, code_labels
 
 PLATFORM = "platform"
 STATE = "state"
@@ -160,31 +160,42 @@ def bridging_actors(graph: nx.MultiDiGraph, lang: str = "en") -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["node", "name", "actor_type", "studies"]).sort_values("node", ignore_index=True)
 
 
-def layout(graph: nx.MultiDiGraph, seed: int = 7) -> dict:
-    """Seeded, stable positions: each connected component gets its own spring layout (sized by
-    its node count) and the components are packed in rows, largest first, so small clusters
-    do not crowd into the big one."""
+def layout(graph: nx.MultiDiGraph, seed: int = 7, aspect: float = 4 / 3) -> dict:
+    """Seeded, stable positions: each connected component gets its own spring layout, scaled
+    with the square root of its node count (similar spacing in big and small clusters), and the
+    components are packed by their real extent in rows of about ``aspect`` (width / height),
+    largest first, so small clusters neither crowd into the big one nor leave empty bands."""
     simple = nx.Graph()
     simple.add_nodes_from(sorted(graph.nodes))
     simple.add_edges_from(sorted((min(u, v), max(u, v)) for u, v in graph.edges()))
     components = sorted((sorted(c) for c in nx.connected_components(simple)), key=lambda c: (-len(c), c[0]))
-    positions, x, y, row_height, row_width = {}, 0.0, 0.0, 0.0, max(6.0, len(simple) ** 0.5 * 1.6)
+    blocks = []  # (nodes, local positions from (0, 0), width, height)
     for nodes in components:
-        size = 0.5 + 0.45 * len(nodes) ** 0.5  # side of the square the component gets
         # an explicit graph, not simple.subgraph(): a subgraph view iterates its node *set*, so
         # its order (and the layout) would change with Python's per-process hash seed
         part = nx.Graph()
         part.add_nodes_from(nodes)
         part.add_edges_from(sorted((min(u, v), max(u, v)) for u, v in simple.subgraph(nodes).edges()))
-        local = (nx.spring_layout(part, seed=seed, k=1.0 / len(nodes) ** 0.5, iterations=300, scale=size / 2)
+        # Kamada-Kawai evens out the spacing of dense cores; the seeded spring layout it starts
+        # from makes layout_seed choose among equally good pictures
+        local = (nx.kamada_kawai_layout(part, pos=nx.spring_layout(part, seed=seed, iterations=100))
                  if len(nodes) > 1 else {nodes[0]: (0.0, 0.0)})
-        if x + size > row_width and x > 0:
-            x, y, row_height = 0.0, y - row_height - 0.4, 0.0
+        xs, ys = [local[n][0] for n in nodes], [local[n][1] for n in nodes]
+        spread = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
+        scale = 0.75 * len(nodes) ** 0.5 / spread if len(nodes) > 1 else 0.0
+        moved = {n: ((local[n][0] - min(xs)) * scale, (local[n][1] - min(ys)) * scale) for n in nodes}
+        blocks.append((nodes, moved, (max(xs) - min(xs)) * scale, (max(ys) - min(ys)) * scale))
+    gap = 0.6
+    area = sum((w + gap) * (h + gap) for _, _, w, h in blocks)
+    row_width = max(max(w for _, _, w, _ in blocks), (area * aspect) ** 0.5)
+    positions, x, y, row_height = {}, 0.0, 0.0, 0.0
+    for nodes, moved, width, height in blocks:
+        if x > 0 and x + width > row_width:
+            x, y, row_height = 0.0, y - row_height - gap, 0.0
         for node in nodes:
-            px, py = local[node]
-            positions[node] = (x + size / 2 + px, y - size / 2 + py)
-        x += size + 0.4
-        row_height = max(row_height, size)
+            positions[node] = (x + moved[node][0], y - height + moved[node][1])
+        x += width + gap
+        row_height = max(row_height, height)
     return positions
 
 
@@ -194,7 +205,7 @@ def draw_network(graph: nx.MultiDiGraph, ax, lang: str = "en", seed: int = 7, la
     from adjustText import adjust_text
 
     check_lang(lang)
-    positions = layout(graph, seed)
+    positions = layout(graph, seed, aspect=ax.figure.get_figwidth() / ax.figure.get_figheight())
     drawable = nx.DiGraph()  # parallel ties are drawn once per tone; the data keep every one
     drawable.add_nodes_from(sorted(graph.nodes))
     for marker in sorted(set(LEVEL_MARKERS.values()) | {"o"}):
@@ -214,6 +225,7 @@ def draw_network(graph: nx.MultiDiGraph, ax, lang: str = "en", seed: int = 7, la
     texts = [ax.text(x, y, _short(graph.nodes[n][f"name_{lang}"]), fontsize=label_size, ha="center", va="center")
              for n, (x, y) in sorted(positions.items()) if n in labelled]
     ax.set_axis_off()
+    ax.set_aspect("equal", adjustable="datalim")  # distances on screen are distances in the layout
     ax.autoscale()
     if texts:
         # a fixed iteration budget (never a time limit) keeps the result identical run to run
@@ -237,14 +249,15 @@ def _short(label: str, width: int = 18) -> str:
     return label if len(label) <= width else label[: width - 1] + "…"
 
 
-def legend_handles(lang: str = "en"):
-    """Legend entries for sector colours, level markers and tone styles."""
+def legend_handles(vocabulary: pd.DataFrame, lang: str = "en"):
+    """Legend entries for sector colours, level markers and tone styles, worded in ``lang``."""
     from matplotlib.lines import Line2D
 
-    handles = [Line2D([], [], marker="o", linestyle="", color=c, label=s) for s, c in SECTOR_COLOURS.items()]
-    handles += [Line2D([], [], marker=m, linestyle="", color="#666666", label=level)
+    sectors, levels, tones = (code_labels(vocabulary, field, lang) for field in ("sector", "gov_level", "tone"))
+    handles = [Line2D([], [], marker="o", linestyle="", color=c, label=sectors[s]) for s, c in SECTOR_COLOURS.items()]
+    handles += [Line2D([], [], marker=m, linestyle="", color="#666666", label=levels[level])
                 for level, m in LEVEL_MARKERS.items()]
-    handles += [Line2D([], [], color=c, linestyle=s, label=t) for t, (c, s) in TONE_STYLES.items()]
+    handles += [Line2D([], [], color=c, linestyle=s, label=tones[t]) for t, (c, s) in TONE_STYLES.items()]
     return handles
 
 

@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .labels import check_lang, localized, text
+from .labels import check_lang, code_labels, decode, localized, text
 
 OUTCOME_ORDER = ["effective", "underperforming", "shelved", "hollow", "not_assessed"]
-OUTCOME_ZH = {"effective": "有效", "underperforming": "未达预期", "shelved": "搁置", "hollow": "空转",
-              "not_assessed": "未评估"}
 
 
 def study_row(tables: dict[str, pd.DataFrame], study_id: str) -> pd.Series:
@@ -32,11 +30,12 @@ def headline(tables: dict[str, pd.DataFrame], study_id: str, lang: str = "en") -
     """One sentence on what the evidence base holds for a study, counted from the tables."""
     tally = outcome_tally(tables, study_id)
     counts = {name: len(of_study(tables[name], study_id)) for name in ("evidence", "relations", "events", "indicators")}
-    if check_lang(lang) == "en":
-        verdicts = ", ".join(f"{n} {category}" for category, n in tally.items()) or "none"
+    verdict = code_labels(tables["vocabulary"], "outcome_category", lang)
+    if lang == "en":
+        verdicts = ", ".join(f"{n} {verdict[category]}" for category, n in tally.items()) or "none"
         return (f"{study_id}: {tally.sum()} focal platforms ({verdicts}), {counts['evidence']} quotes, "
                 f"{counts['relations']} relations, {counts['events']} dated events, {counts['indicators']} reported figures.")
-    verdicts = "、".join(f"{OUTCOME_ZH[category]} {n} 个" for category, n in tally.items()) or "无"
+    verdicts = "、".join(f"{verdict[category]} {n} 个" for category, n in tally.items()) or "无"
     return (f"{study_id}:焦点平台 {tally.sum()} 个({verdicts}),引文 {counts['evidence']} 条,关系 {counts['relations']} 条,"
             f"日期事件 {counts['events']} 个,数据 {counts['indicators']} 项。")
 
@@ -63,6 +62,7 @@ def case_table(tables: dict[str, pd.DataFrame], study_id: str, lang: str = "en",
     cases = of_study(tables["cases"], study_id)
     if role:
         cases = cases[cases["role"] == role]
+    cases = decode(cases, tables["vocabulary"], lang, ["outcome_category", "admin_level", "domain"])
     table = pd.DataFrame({
         "case_id": cases["case_id"],
         text(lang, "site", "地点"): localized(cases, "place", lang),
@@ -90,6 +90,7 @@ def site_interview_time(tables: dict[str, pd.DataFrame], study_id: str, lang: st
 
     The minutes are a per-site figure, so a site with two platforms appears once; its outcome
     reads 'mixed' when its platforms differ, rather than double-counting the time.
+    ``outcome_label`` is the outcome in ``lang``.
     """
     cases = of_study(tables["cases"], study_id).dropna(subset=["site_interview_minutes"])
     cases = cases.assign(site=localized(cases, "place", lang))
@@ -98,8 +99,9 @@ def site_interview_time(tables: dict[str, pd.DataFrame], study_id: str, lang: st
         platforms=("case_id", "size"),
         outcome=("outcome_category", lambda s: s.iloc[0] if s.nunique() == 1 else "mixed"),
         evidence=("evidence_id", lambda s: ";".join(sorted(s))),
-    )
-    return grouped.reset_index()
+    ).reset_index()
+    labels = code_labels(tables["vocabulary"], "outcome_category", lang)
+    return grouped.assign(outcome_label=grouped["outcome"].map(labels))
 
 
 def top_dimension(codebook: pd.DataFrame, code_ids: pd.Series) -> pd.Series:
@@ -122,8 +124,8 @@ def interview_evidence(tables: dict[str, pd.DataFrame], study_id: str, lang: str
     interviews = evidence[evidence["kind"] == "interview"]
     labels = localized(tables["codebook"].set_index("code_id"), "label", lang)
     dimension = top_dimension(tables["codebook"], interviews["dimension_id"]).map(labels)
-    counts = pd.DataFrame({"dimension": dimension.fillna(text(lang, "(none)", "(无)")),
-                           "speaker": interviews["speaker_role"].fillna("unknown")})
+    speakers = interviews["speaker_role"].fillna("unknown").map(code_labels(tables["vocabulary"], "speaker_role", lang))
+    counts = pd.DataFrame({"dimension": dimension.fillna(text(lang, "(none)", "(无)")), "speaker": speakers})
     return counts.value_counts().rename("excerpts").reset_index().sort_values(["dimension", "speaker"],
                                                                              ignore_index=True)
 
@@ -157,6 +159,7 @@ def study_actors(tables: dict[str, pd.DataFrame], study_id: str, lang: str = "en
     ends = pd.concat([relations["source_id"], relations["target_actor_id"].dropna()])
     counts = ends.value_counts()
     actors = tables["actors"][tables["actors"]["actor_id"].isin(counts.index)]
+    actors = decode(actors, tables["vocabulary"], lang, ["actor_type", "sector", "gov_level"])
     table = pd.DataFrame({
         "actor_id": actors["actor_id"],
         text(lang, "actor", "主体"): localized(actors, "name", lang),
@@ -179,6 +182,7 @@ def platform_comparison(tables: dict[str, pd.DataFrame], study_id: str, lang: st
     focal = cases[cases["role"] == "focal"]
     relations = of_study(tables["relations"], study_id)
     names = localized(tables["actors"].set_index("actor_id"), "name", lang)
+    verdict = code_labels(tables["vocabulary"], "outcome_category", lang)
     rows = {}
     for case in focal.itertuples(index=False):
         rels = relations[(relations["case_id"] == case.case_id) | (relations["target_case_id"] == case.case_id)]
@@ -198,14 +202,14 @@ def platform_comparison(tables: dict[str, pd.DataFrame], study_id: str, lang: st
             text(lang, "developed by", "开发"): who(["develops", "co_develops"]),
             text(lang, "inputs (first links of its flow)", "输入(流程首段)"):
                 "; ".join(localized(channels, "source", lang).drop_duplicates()),
-            text(lang, "outcome", "成效"): case.outcome_category,
+            text(lang, "outcome", "成效"): verdict[case.outcome_category],
         }
     return pd.DataFrame(rows)
 
 
 def indicator_table(tables: dict[str, pd.DataFrame], study_id: str, lang: str = "en") -> pd.DataFrame:
     """The study's figures with value as printed, normalised value, unit and date."""
-    indicators = of_study(tables["indicators"], study_id)
+    indicators = decode(of_study(tables["indicators"], study_id), tables["vocabulary"], lang, ["qualifier"])
     return pd.DataFrame({
         "indicator_id": indicators["indicator_id"],
         text(lang, "about", "对象"): localized(indicators, "entity", lang),

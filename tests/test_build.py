@@ -60,6 +60,9 @@ def test_study_runs_rebuild_each_study_from_data(report):
 def test_zh_runs_label_in_chinese(report):
     header = (report / "study/song2026/zh/cases.csv").read_text(encoding="utf-8").splitlines()[0]
     assert "平台" in header and "platform" not in header
+    # coded values are shown with their Chinese labels from data/vocabulary.csv, not as codes
+    actors = pd.read_csv(report / "study/wu2022/zh/actors.csv")
+    assert {"企业", "政府"} <= set(actors["类型"]) and "enterprise" not in set(actors["类型"])
 
 
 def test_every_caption_names_its_study_and_evidence(report):

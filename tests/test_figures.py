@@ -297,11 +297,29 @@ def test_plot_flow(kind, lang):
     render_strictly(fig)
 
 
+def test_flow_labels_of_opposite_links_sit_on_opposite_sides():
+    figures.set_style()
+    rows = [["process", 1, "platform", "平台", "secretary", "书记", "submit for approval", "报批"],
+            ["process", 2, "secretary", "书记", "platform", "平台", "return with instructions", "批示后返回"]]
+    links = frame(rows, ["diagram_kind", "seq", "source_en", "source_zh", "target_en", "target_zh",
+                         "label_en", "label_zh"], integers=("seq",))
+    fig = figures.plot_flow(links, "en", "flow")
+    ax = fig.axes[0]
+    tags = {t.get_text().split("\u00a0")[0]: t for t in ax.texts if t.get_text()[:1].isdigit()}
+    assert set(tags) == {"1", "2"}
+    fig.canvas.draw()
+    first, second = (tags[k].get_window_extent() for k in ("1", "2"))
+    assert not first.overlaps(second)
+    assert {tags["1"].get_va(), tags["2"].get_va()} == {"bottom", "top"}  # one bows up, one down
+    render_strictly(fig)
+
+
 def test_flow_positions_layers_and_tiers():
     links = pd.DataFrame({"source": ["a", "b", "a"], "target": ["b", "c", "d"]})
-    assert figures.flow_positions(links, "process") == {"a": (0, 0), "b": (1, 0), "d": (1, -1), "c": (2, 0)}
+    # layers follow the longest path; each layer is centred on the main row
+    assert figures.flow_positions(links, "process") == {"a": (0, 0), "b": (1, 0.5), "d": (1, -0.5), "c": (2, 0)}
     # architecture: the same layers turned into top-down tiers
-    assert figures.flow_positions(links, "architecture") == {"a": (0, 0), "b": (0, -1), "d": (1, -1), "c": (0, -2)}
+    assert figures.flow_positions(links, "architecture") == {"a": (0, 0), "b": (-0.5, -1), "d": (0.5, -1), "c": (0, -2)}
     ring = figures.flow_positions(links, "escalation")
     assert set(ring) == {"a", "b", "c", "d"}
     cyclic = pd.DataFrame({"source": ["a", "b"], "target": ["b", "a"]})
@@ -359,6 +377,23 @@ def test_plot_counts(lang):
     render_strictly(fig)
 
 
+def test_plot_counts_palette_fixes_colours_order_and_legend_title():
+    figures.set_style()
+    vocabulary = frame([["outcome_category", code, code, zh] for code, zh in
+                        [("effective", "有效"), ("shelved", "搁置"), ("underperforming", "未达预期")]],
+                       ["field", "code", "label_en", "label_zh"])
+    palette = figures.outcome_palette(vocabulary, "zh")
+    assert list(palette) == ["有效", "未达预期", "搁置"]  # OUTCOME_COLOURS order, not alphabetical
+    table = frame([["a", "搁置", 2], ["a", "有效", 1], ["b", "未达预期", 3]], ["study", "verdict", "n"], integers=("n",))
+    fig = figures.plot_counts(table, "study", "verdict", "zh", "成效", "个", legend_title="成效判断", palette=palette)
+    legend = fig.axes[0].get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == ["有效", "未达预期", "搁置"]
+    assert legend.get_title().get_text() == "成效判断"
+    shelved = [p for p in fig.axes[0].patches if isinstance(p, Rectangle) and p.get_width() == 2]
+    assert mpl.colors.to_hex(shelved[0].get_facecolor()) == figures.OUTCOME_COLOURS["shelved"]
+    render_strictly(fig)
+
+
 def test_plot_site_interview_time_and_periods():
     figures.set_style()
     sites = pd.DataFrame({"site": ["J市", "X县"], "minutes": [603, 157], "platforms": [2, 1],
@@ -383,7 +418,39 @@ def test_plot_network_small_graph():
                        "relation_type", "tone", "case_id", "description_en", "evidence_id"])
     cases = frame([], ["case_id", "study_id", "name_zh", "name_en", "admin_level"])
     graph = networks.build_graph({"actors": actors, "cases": cases, "relations": relations})
-    fig = figures.plot_network(graph, "zh", "关系网络", figsize=(5, 4))
+    vocabulary = frame([["sector", "state", "state", "政府"], ["sector", "market", "market", "市场"],
+                        ["sector", "society", "society", "社会"], ["sector", "platform", "platform", "平台"],
+                        *[["gov_level", level, level, f"层级{i}"] for i, level in enumerate(networks.LEVEL_MARKERS)],
+                        ["tone", "cooperative", "cooperative", "合作"], ["tone", "conflictual", "conflictual", "冲突"],
+                        ["tone", "neutral", "neutral", "中性"]], ["field", "code", "label_en", "label_zh"])
+    fig = figures.plot_network(graph, vocabulary, "zh", "关系网络", figsize=(5, 4))
     assert isinstance(fig, Figure)
     assert {"市政府", "阿里巴巴"} <= {t.get_text() for t in fig.axes[0].texts}
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert legend[:4] == ["政府", "市场", "社会", "平台"] and legend[-3:] == ["合作", "冲突", "中性"]
     render_strictly(fig)
+
+
+def test_decode_shows_labels_and_keeps_unlabelled_codes():
+    vocabulary = frame([["tone", "cooperative", "cooperative", "合作"], ["speaker_role", "enterprise", "enterprise", "企业"]],
+                       ["field", "code", "label_en", "label_zh"])
+    table = frame([["cooperative", "enterprise"], ["odd", None]], ["tone", "speaker"])
+    shown = labels.decode(table, vocabulary, "zh", {"tone": "tone", "speaker": "speaker_role"})
+    assert shown["tone"].tolist() == ["合作", "odd"]
+    assert shown["speaker"].iloc[0] == "企业" and pd.isna(shown["speaker"].iloc[1])
+    assert table["tone"].tolist() == ["cooperative", "odd"]  # the input is not changed
+    assert labels.decode(table, vocabulary, "en", ["tone"])["tone"].tolist() == ["cooperative", "odd"]
+    with pytest.raises(ValueError, match="lang must be one of"):
+        labels.code_labels(vocabulary, "tone", "fr")
+
+
+def test_caption_sits_below_the_axis_label(tmp_path):
+    figures.set_style()
+    fig, ax = plt.subplots(figsize=(4, 3))
+    ax.barh(["甲", "乙"], [1, 2])
+    ax.set_xlabel("一个很长的横轴标题\n占两行")
+    label_bottom = ax.xaxis.label.get_window_extent().y0
+    figures.save_figure(fig, tmp_path, "f", "来源:测试。")
+    caption = fig.texts[-1]
+    assert caption.get_text() == "来源:测试。"
+    assert caption.get_window_extent().y1 < label_bottom

@@ -318,6 +318,27 @@ def test_layout_packs_components_apart():
     assert len({(round(x, 6), round(y, 6)) for x, y in points}) == 4
 
 
+def test_layout_packs_components_without_overlap_in_the_requested_shape():
+    # chains of 6, 4, 3, 2 and 2 nodes: five components of different sizes
+    sizes = [6, 4, 3, 2, 2]
+    names = [[f"c{c}n{i}" for i in range(size)] for c, size in enumerate(sizes)]
+    actors = actors_table([[n, n, n, "government", "state", "central"] for chain in names for n in chain])
+    relations = relations_table([[f"r{a}", "s1", a, b, None, "leads", "neutral", None, "", "e1"]
+                                 for chain in names for a, b in zip(chain, chain[1:])])
+    graph = networks.build_graph({"actors": actors, "cases": cases_table(), "relations": relations})
+    positions = networks.layout(graph, aspect=2.0)
+    boxes = []
+    for chain in names:
+        xs, ys = [positions[n][0] for n in chain], [positions[n][1] for n in chain]
+        boxes.append((min(xs), min(ys), max(xs), max(ys)))
+    for i, (ax0, ay0, ax1, ay1) in enumerate(boxes):
+        for bx0, by0, bx1, by1 in boxes[i + 1:]:
+            assert ax1 < bx0 or bx1 < ax0 or ay1 < by0 or by1 < ay0  # apart on one axis at least
+    xs, ys = zip(*positions.values())
+    shape = (max(xs) - min(xs)) / (max(ys) - min(ys))
+    assert 1.0 < shape < 4.0  # about the requested width / height, not one long row or column
+
+
 # ---------------------------------------------------------------- export
 
 def test_export_graph_round_trip(small_tables, tmp_path):

@@ -106,6 +106,8 @@ def test_site_interview_time_song2026(tables):
     assert sites["minutes"].sum() == 2041
     zh = studies.site_interview_time(tables, "song2026", lang="zh").set_index("site")
     assert zh.loc["J市", "minutes"] == 603
+    assert zh.loc["J市", "outcome"] == "mixed" and zh.loc["J市", "outcome_label"] == "不一"
+    assert zh.loc["F市", "outcome_label"] == "未达预期"
 
 
 def test_outcome_tally_song2026(tables):
@@ -146,7 +148,11 @@ def test_platform_comparison_qian2025(tables):
     assert zh.loc["派单", "民呼我为"].strip() != ""
     minhu = focal[focal["name_zh"] == "民呼我为"]["name_en"].iloc[0]
     assert table.loc["dispatches work orders", minhu].strip() != ""
-    assert table.loc["outcome"].tolist() == focal["outcome_category"].tolist()
+    # the verdict as labelled in data/vocabulary.csv, not the raw code
+    verdicts = dict(zip(tables["vocabulary"].query("field == 'outcome_category'")["code"],
+                        tables["vocabulary"].query("field == 'outcome_category'")["label_en"]))
+    assert table.loc["outcome"].tolist() == focal["outcome_category"].map(verdicts).tolist()
+    assert set(zh.loc["成效"]) <= set(tables["vocabulary"]["label_zh"])
 
 
 def test_fieldwork_periods(tables):

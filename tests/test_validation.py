@@ -177,8 +177,16 @@ def blank_line(d: Path) -> None:
     edit_line(d / "events.csv", 3, "\n", "\n\n")
 
 
+def unlabelled_code(d: Path) -> None:
+    # a code the schema allows loses its labels: figures would show the raw code
+    path = d / "vocabulary.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(line for line in lines if not line.startswith("tone,neutral,")), encoding="utf-8")
+
+
 STRUCTURAL = {
     "blank-line": blank_line,
+    "unlabelled-code": unlabelled_code,
     "unbalanced-quote-same-line": unbalanced_quote_same_line,
     "unbalanced-quote-running-on": unbalanced_quote_running_on,
     "wrong-column-count": wrong_column_count,
@@ -281,6 +289,7 @@ def test_content_errors_do_not_cascade(runs):
 
 # each structural error: the stable parts of its one sentence
 STRUCTURAL_SENTENCES = {
+    "unlabelled-code": ("vocabulary.csv", 'field code: "neutral"', "field tone", "no labels", "tone,neutral,"),
     "unbalanced-quote-same-line": ("relations.csv row 6", "not valid CSV", "double quote"),
     # the quote opens in row 5 and runs on: the sentence names the row where it opens
     "unbalanced-quote-running-on": ("relations.csv row 5", "double quote"),
