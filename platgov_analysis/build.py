@@ -307,9 +307,9 @@ def build(jobs: int | None = None, force: bool = False, only: list[str] | None =
               file=stream)
         return 0
 
-    from .data import validate
+    from .data import validate_once
 
-    problems = validate(paths.data_dir)
+    problems = validate_once(paths.data_dir)
     if problems:
         print("The data do not validate, so the report was not rebuilt (the last report is untouched):",
               file=stream)
@@ -318,6 +318,7 @@ def build(jobs: int | None = None, force: bool = False, only: list[str] | None =
         return 2
 
     jobs = jobs or os.cpu_count() or 1
+    stale = longest_first(stale, paths)
     print(f"building {len(stale)} of {len(runs)} runs with {jobs} parallel jobs "
           f"({len(runs) - len(stale)} up to date)", file=stream, flush=True)
     _SerialLaunchEngine.register()
@@ -328,6 +329,7 @@ def build(jobs: int | None = None, force: bool = False, only: list[str] | None =
         for future in as_completed(futures):
             result = future.result()
             results[result.run.name] = result
+    record_durations(results.values(), paths)
     failures = [r for r in results.values() if not r.ok]
     if failures:
         print(f"{len(failures)} run(s) failed; the published report was left as it was:", file=stream)
@@ -342,6 +344,32 @@ def build(jobs: int | None = None, force: bool = False, only: list[str] | None =
     stamp_file.write_text(stamp)
     print(f"report written: {_rel(paths.reports_dir / 'index.html')}", file=stream)
     return 0
+
+
+def _durations_file(paths: Paths) -> Path:
+    return paths.work_dir / "durations.json"
+
+
+def longest_first(runs: list[Run], paths: Paths) -> list[Run]:
+    """Runs ordered by how long they took last time, longest first (unknown ones first of all,
+    in declared order), so that no long run starts last and keeps one core busy alone."""
+    try:
+        seconds = json.loads(_durations_file(paths).read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return runs
+    return sorted(runs, key=lambda run: -seconds.get(run.name, float("inf")))
+
+
+def record_durations(results, paths: Paths) -> None:
+    """Remember each successful run's duration for :func:`longest_first`."""
+    path = _durations_file(paths)
+    try:
+        seconds = json.loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        seconds = {}
+    seconds.update({r.run.name: round(r.seconds, 1) for r in results if r.ok})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(seconds, sort_keys=True, indent=1) + "\n", encoding="utf-8")
 
 
 def _tracked(run: Run, digest: str, paths: Paths, progress: Progress) -> RunResult:

@@ -225,3 +225,13 @@ def test_a_project_without_notebooks_builds_an_empty_report(tmp_path):
     code, log = _build(paths)
     assert code == 0, log
     assert "0 runs" in (paths.reports_dir / "index.html").read_text(encoding="utf-8")
+
+
+def test_runs_are_scheduled_longest_first_once_durations_are_known(tmp_path):
+    paths = b.Paths(work_dir=tmp_path)
+    runs = [b.Run(name, "x.ipynb", {}) for name in ("a", "b", "c", "d")]
+    assert b.longest_first(runs, paths) == runs  # nothing recorded yet: declared order
+    results = [b.RunResult(runs[0], True, 2.0), b.RunResult(runs[1], True, 9.0), b.RunResult(runs[2], False, 30.0)]
+    b.record_durations(results, paths)
+    # d and c (the failed run) have no duration: they go first, then b (9 s) before a (2 s)
+    assert [r.name for r in b.longest_first(runs, paths)] == ["c", "d", "b", "a"]

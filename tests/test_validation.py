@@ -324,3 +324,23 @@ def test_altered_quote_is_reported(runs):
                   f'"{altered}"')
     assert len([line for line in run.output.splitlines() if line.startswith("evidence ")]) == 1, run.output
     assert "1 of " in run.output
+
+
+def test_validate_once_remembers_only_valid_bytes(tmp_path, monkeypatch):
+    calls = []
+
+    def validate(data_dir):
+        calls.append(data_dir)
+        return [] if data_dir.name == "good" else ["a problem"]
+
+    monkeypatch.setattr(data, "validate", validate)
+    monkeypatch.setattr(data, "REPO_ROOT", tmp_path)  # stamps go to tmp_path/.build/validated
+    good, bad = copy_data(tmp_path / "good"), copy_data(tmp_path / "bad")
+    edit_line(bad / "events.csv", 3, "\n", "\n\n")
+    assert data.validate_once(good) == [] and data.validate_once(good) == []
+    assert len(calls) == 1  # the second call trusted the stamp
+    assert data.validate_once(bad) == ["a problem"] and data.validate_once(bad) == ["a problem"]
+    assert len(calls) == 3  # a failure is never remembered
+    edit_line(good / "events.csv", 3, "\n", " \n")  # new bytes: validated again
+    data.validate_once(good)
+    assert len(calls) == 4
