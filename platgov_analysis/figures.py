@@ -11,6 +11,7 @@ import json
 import textwrap
 from pathlib import Path
 
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
@@ -201,6 +202,11 @@ def plot_timeline(events: pd.DataFrame, lang: str, title: str, split_year: int |
         span = part["start"].max() - part["start"].min()
         pad = max(span * 0.05, pd.Timedelta(days=3))
         ax.set_xlim(part["start"].min() - pad, part["start"].max() + span * 1.6 + pd.Timedelta(days=20))
+        # the room right of the last event is for its label: no dates there that no event has
+        low, last = ax.get_xlim()[0], mdates.date2num(part["start"].max())
+        ticks = [tick for tick in ax.get_xticks() if low <= tick <= last + 1]
+        fmt = "%Y" if span > pd.Timedelta(days=730) else "%Y-%m"
+        ax.set_xticks(ticks, [mdates.num2date(tick).strftime(fmt) for tick in ticks])
         ax.grid(axis="y", visible=False)
     axes[0, 0].set_title(title, fontsize=10)
     fig.tight_layout()
