@@ -7,6 +7,7 @@ leaves the last good report untouched.
 """
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import itertools
 import json
@@ -374,9 +375,23 @@ def record_durations(results, paths: Paths) -> None:
 
 def _tracked(run: Run, digest: str, paths: Paths, progress: Progress) -> RunResult:
     progress.started(run)
-    result = execute(run, digest, paths)
+    try:
+        result = execute(run, digest, paths)
+    finally:
+        _close_thread_event_loop()
     progress.finished(result)
     return result
+
+
+def _close_thread_event_loop() -> None:
+    """Close the asyncio loop nbclient leaves on this worker thread: left open, it is collected
+    later with its sockets still open (ResourceWarnings). The next run on the thread gets a new one."""
+    try:
+        loop = asyncio.get_event_loop_policy().get_event_loop()
+    except RuntimeError:  # no loop was set on this thread
+        return
+    if not loop.is_running() and not loop.is_closed():
+        loop.close()
 
 
 def tree_hashes(folder: Path) -> dict[str, str]:

@@ -235,3 +235,17 @@ def test_runs_are_scheduled_longest_first_once_durations_are_known(tmp_path):
     b.record_durations(results, paths)
     # d and c (the failed run) have no duration: they go first, then b (9 s) before a (2 s)
     assert [r.name for r in b.longest_first(runs, paths)] == ["c", "d", "b", "a"]
+
+
+def test_a_build_leaves_no_event_loop_or_socket_open(tiny):
+    # nbclient leaves an asyncio loop on each worker thread; the build closes it, otherwise it is
+    # collected later with open sockets (ResourceWarnings scattered over unrelated tests)
+    import gc
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ResourceWarning)
+        assert _build(tiny, force=True)[0] == 0
+        gc.collect()
+    leaks = [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)]
+    assert leaks == []
