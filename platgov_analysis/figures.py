@@ -415,16 +415,17 @@ def plot_crosswalk(matrix: pd.DataFrame, lang: str, title: str):
 
 
 def plot_network(graph, vocabulary: pd.DataFrame, lang: str, title: str, seed: int = 7, figsize=(11, 8.5)):
-    """A relation network with its legend (colour = sector, marker = level, line = tone), the
-    legend worded from ``vocabulary`` (data/vocabulary.csv) in ``lang``."""
-    from .networks import LABEL_ALL_UP_TO, draw_network, legend_handles
+    """A relation network with its legend (colour = sector, marker = level, line = tone, faded =
+    a tie that is not actual), the legend worded from ``vocabulary`` (data/vocabulary.csv) in ``lang``."""
+    from .networks import ACTUAL, LABEL_ALL_UP_TO, draw_network, legend_handles
 
     fig, ax = plt.subplots(figsize=figsize)
     draw_network(graph, ax, lang=lang, seed=seed, label_size=6.5 if len(graph) > 30 else 7.5)
     if len(graph) > LABEL_ALL_UP_TO:
         title += text(lang, "\n(labels: actors with 3+ ties or in 2+ studies; all nodes in the exports)",
                       "\n(标注:3条以上关系或见于2项以上研究的主体;全部节点见导出文件)")
-    ax.legend(handles=legend_handles(vocabulary, lang), fontsize=6.5, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    faded = any(status not in ACTUAL for _, _, status in graph.edges(data="status"))
+    ax.legend(handles=legend_handles(vocabulary, lang, faded), fontsize=6.5, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     ax.set_title(title, fontsize=10)
     return fig
 

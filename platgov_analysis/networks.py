@@ -7,7 +7,7 @@ edges, each with its own evidence id.
 from __future__ import annotations
 
 import re
-from itertools import combinations
+from itertools import combinations, product
 from pathlib import Path
 
 import networkx as nx
@@ -23,6 +23,10 @@ LEVEL_MARKERS = {"central": "^", "provincial": "s", "municipal": "o", "district_
 SECTOR_COLOURS = {"state": "#4C72B0", "market": "#DD8452", "society": "#55A868", PLATFORM: "#8172B3"}
 TONE_STYLES = {"cooperative": ("#2a7a2a", "solid"), "conflictual": ("#c0392b", "dashed"),
                "neutral": ("#888888", "dotted")}
+# A tie the study presents as happening; nominal, planned, denied and risk ties are kept in the
+# data but left out of networks and metrics unless asked for, and drawn faded when shown.
+ACTUAL = ("actual",)
+STATUSES = ("actual", "nominal", "planned", "denied", "risk")
 
 
 class NetworkDataError(ValueError):
@@ -33,8 +37,8 @@ def build_graph(tables: dict[str, pd.DataFrame]) -> nx.MultiDiGraph:
     """The typed, directed multigraph of all coded relations.
 
     Node attributes: kind (actor/platform), actor_type, sector, gov_level, name_zh, name_en,
-    studies (';'-joined). Edge attributes: relation_id, relation_type, tone, study_id, case_id,
-    evidence_id, description_en.
+    studies (';'-joined). Edge attributes: relation_id, relation_type, tone, status, study_id,
+    case_id, evidence_id, description_en. Every status is kept; ``filter_graph`` chooses.
     """
     actors = tables["actors"].set_index("actor_id")
     cases = tables["cases"].set_index("case_id")
@@ -62,18 +66,21 @@ def build_graph(tables: dict[str, pd.DataFrame]) -> nx.MultiDiGraph:
     for rel in relations.itertuples(index=False):
         target = rel.target_actor_id if pd.notna(rel.target_actor_id) else rel.target_case_id
         graph.add_edge(rel.source_id, target, key=rel.relation_id, relation_id=rel.relation_id,
-                       relation_type=rel.relation_type, tone=rel.tone, study_id=rel.study_id,
+                       relation_type=rel.relation_type, tone=rel.tone, status=rel.status, study_id=rel.study_id,
                        case_id="" if pd.isna(rel.case_id) else rel.case_id, evidence_id=rel.evidence_id,
                        description_en=rel.description_en)
     return graph
 
 
 def filter_graph(graph: nx.MultiDiGraph, study_id: str | None = None, relation_types=None,
-                 tones=None, include_platforms: bool = True) -> nx.MultiDiGraph:
-    """Keep the edges of one study / some relation types / some tones, and their nodes."""
+                 tones=None, include_platforms: bool = True, statuses=ACTUAL) -> nx.MultiDiGraph:
+    """Keep the edges of one study / some relation types / some tones / some statuses (by
+    default only actual ties; ``statuses=None`` keeps every status), and their nodes."""
     kept = nx.MultiDiGraph()
     for u, v, key, attrs in sorted(graph.edges(keys=True, data=True), key=lambda e: e[2]):
         if study_id not in (None, "all") and attrs["study_id"] != study_id:
+            continue
+        if statuses and attrs["status"] not in statuses:
             continue
         if relation_types and attrs["relation_type"] not in relation_types:
             continue
@@ -135,6 +142,17 @@ def tie_summary(graph: nx.MultiDiGraph) -> pd.DataFrame:
     summary["ties"] = summary.sum(axis=1)
     summary["gov_enterprise_share"] = (edges.groupby("study_id")["gov_enterprise"].mean().round(3))
     return summary.reset_index()
+
+
+def tie_status(graph: nx.MultiDiGraph) -> pd.DataFrame:
+    """Ties per study and status (one column per status, in ``STATUSES`` order), so the ties
+    left out of the default network stay visible."""
+    edges = pd.DataFrame([(d["study_id"], d["status"]) for _, _, d in graph.edges(data=True)],
+                         columns=["study_id", "status"])
+    table = edges.pivot_table(index="study_id", columns="status", aggfunc="size", fill_value=0)
+    table = table.reindex(columns=list(STATUSES), fill_value=0)
+    table.columns.name = None
+    return table.reset_index()
 
 
 def tie_types(graph: nx.MultiDiGraph) -> pd.DataFrame:
@@ -214,13 +232,15 @@ def draw_network(graph: nx.MultiDiGraph, ax, lang: str = "en", seed: int = 7, la
             nx.draw_networkx_nodes(drawable, positions, nodelist=nodes, ax=ax, node_shape=marker, node_size=110,
                                    node_color=[SECTOR_COLOURS[graph.nodes[n]["sector"]] for n in nodes],
                                    edgecolors="white", linewidths=0.6)
-    for tone, (colour, style) in TONE_STYLES.items():
-        edges = sorted({(u, v) for u, v, t in graph.edges(data="tone") if t == tone and u != v})
+    for (tone, (colour, style)), actual in product(TONE_STYLES.items(), (True, False)):
+        edges = sorted({(u, v) for u, v, d in graph.edges(data=True)
+                        if d["tone"] == tone and (d["status"] in ACTUAL) == actual and u != v})
         if edges:
             tone_graph = nx.DiGraph(edges)
             nx.draw_networkx_edges(tone_graph, positions, edgelist=edges, ax=ax, edge_color=colour, style=style,
-                                   width=0.8, arrows=True, arrowsize=7, alpha=0.75,
-                                   connectionstyle="arc3,rad=0.08", node_size=110)
+                                   width=0.8 if actual else 0.6, arrows=True, arrowsize=7,
+                                   alpha=0.75 if actual else FADED_ALPHA,
+                                   connectionstyle="arc3,rad=0.08" if actual else "arc3,rad=0.2", node_size=110)
     labelled = labelled_nodes(graph)
     texts = [ax.text(x, y, _short(graph.nodes[n][f"name_{lang}"]), fontsize=label_size, ha="center", va="center")
              for n, (x, y) in sorted(positions.items()) if n in labelled]
@@ -235,6 +255,7 @@ def draw_network(graph: nx.MultiDiGraph, ax, lang: str = "en", seed: int = 7, la
 
 
 LABEL_ALL_UP_TO = 60
+FADED_ALPHA = 0.3
 
 
 def labelled_nodes(graph: nx.MultiDiGraph) -> set:
@@ -249,8 +270,9 @@ def _short(label: str, width: int = 18) -> str:
     return label if len(label) <= width else label[: width - 1] + "…"
 
 
-def legend_handles(vocabulary: pd.DataFrame, lang: str = "en"):
-    """Legend entries for sector colours, level markers and tone styles, worded in ``lang``."""
+def legend_handles(vocabulary: pd.DataFrame, lang: str = "en", faded: bool = False):
+    """Legend entries for sector colours, level markers and tone styles, worded in ``lang``;
+    with ``faded``, one more for the faded ties that are not actual."""
     from matplotlib.lines import Line2D
 
     sectors, levels, tones = (code_labels(vocabulary, field, lang) for field in ("sector", "gov_level", "tone"))
@@ -258,6 +280,10 @@ def legend_handles(vocabulary: pd.DataFrame, lang: str = "en"):
     handles += [Line2D([], [], marker=m, linestyle="", color="#666666", label=levels[level])
                 for level, m in LEVEL_MARKERS.items()]
     handles += [Line2D([], [], color=c, linestyle=s, label=tones[t]) for t, (c, s) in TONE_STYLES.items()]
+    if faded:
+        statuses = code_labels(vocabulary, "status", lang)
+        words = ", ".join(statuses[s] for s in STATUSES if s not in ACTUAL)
+        handles.append(Line2D([], [], color="#444444", alpha=FADED_ALPHA, label=f"({words})"))
     return handles
 
 

@@ -413,21 +413,25 @@ def test_plot_network_small_graph():
     actors = frame([["gov", "市政府", "City government", "government", "state", "municipal"],
                     ["ali", "阿里巴巴", "Alibaba", "enterprise", "market", "not_applicable"]],
                    ["actor_id", "name_zh", "name_en", "actor_type", "sector", "gov_level"])
-    relations = frame([["r1", "s1", "gov", "ali", None, "contracts", "cooperative", None, "", "e1"]],
+    relations = frame([["r1", "s1", "gov", "ali", None, "contracts", "cooperative", None, "", "e1", "actual"],
+                       ["r2", "s1", "ali", "gov", None, "reports_to", "neutral", None, "", "e2", "planned"]],
                       ["relation_id", "study_id", "source_id", "target_actor_id", "target_case_id",
-                       "relation_type", "tone", "case_id", "description_en", "evidence_id"])
+                       "relation_type", "tone", "case_id", "description_en", "evidence_id", "status"])
     cases = frame([], ["case_id", "study_id", "name_zh", "name_en", "admin_level"])
     graph = networks.build_graph({"actors": actors, "cases": cases, "relations": relations})
     vocabulary = frame([["sector", "state", "state", "政府"], ["sector", "market", "market", "市场"],
                         ["sector", "society", "society", "社会"], ["sector", "platform", "platform", "平台"],
                         *[["gov_level", level, level, f"层级{i}"] for i, level in enumerate(networks.LEVEL_MARKERS)],
                         ["tone", "cooperative", "cooperative", "合作"], ["tone", "conflictual", "conflictual", "冲突"],
-                        ["tone", "neutral", "neutral", "中性"]], ["field", "code", "label_en", "label_zh"])
+                        ["tone", "neutral", "neutral", "中性"],
+                        *[["status", s, s, f"状态{i}"] for i, s in enumerate(networks.STATUSES)]],
+                       ["field", "code", "label_en", "label_zh"])
     fig = figures.plot_network(graph, vocabulary, "zh", "关系网络", figsize=(5, 4))
     assert isinstance(fig, Figure)
     assert {"市政府", "阿里巴巴"} <= {t.get_text() for t in fig.axes[0].texts}
     legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
-    assert legend[:4] == ["政府", "市场", "社会", "平台"] and legend[-3:] == ["合作", "冲突", "中性"]
+    assert legend[:4] == ["政府", "市场", "社会", "平台"] and legend[-4:-1] == ["合作", "冲突", "中性"]
+    assert legend[-1] == "(状态1, 状态2, 状态3, 状态4)"  # the planned tie is drawn faded and explained
     render_strictly(fig)
 
 

@@ -17,7 +17,7 @@ from platgov_analysis.data import load_tables
 ACTOR_COLS = ["actor_id", "name_zh", "name_en", "actor_type", "sector", "gov_level"]
 CASE_COLS = ["case_id", "study_id", "name_zh", "name_en", "admin_level"]
 REL_COLS = ["relation_id", "study_id", "source_id", "target_actor_id", "target_case_id", "relation_type",
-            "tone", "case_id", "description_en", "evidence_id"]
+            "tone", "case_id", "description_en", "evidence_id", "status"]
 
 
 def frame(rows, columns, integers=()):
@@ -31,7 +31,8 @@ def actors_table(rows):
 
 
 def relations_table(rows):
-    return frame(rows, REL_COLS)
+    """Relations in the order of REL_COLS; a row without a status is an actual tie."""
+    return frame([list(row) + ["actual"] * (len(REL_COLS) - len(row)) for row in rows], REL_COLS)
 
 
 def cases_table(rows=()):
@@ -138,6 +139,27 @@ def test_actor_without_relations_is_not_a_node(small_tables):
 
 
 # ---------------------------------------------------------------- filter_graph
+def test_filter_keeps_actual_ties_by_default_and_every_status_on_request(small_tables):
+    small_tables["relations"].loc[small_tables["relations"]["relation_id"] == "r2", "status"] = "nominal"
+    small_tables["relations"].loc[small_tables["relations"]["relation_id"] == "r3", "status"] = "denied"
+    graph = networks.build_graph(small_tables)
+    assert edge_ids(graph) == ["r1", "r2", "r3", "r4", "r5"]  # the graph keeps every coded tie
+    assert edge_ids(networks.filter_graph(graph)) == ["r1", "r4", "r5"]
+    assert "ten" not in networks.filter_graph(graph)  # its only tie is denied
+    assert edge_ids(networks.filter_graph(graph, statuses=None)) == ["r1", "r2", "r3", "r4", "r5"]
+    assert edge_ids(networks.filter_graph(graph, statuses=["denied"])) == ["r3"]
+    status = networks.tie_status(graph).set_index("study_id")
+    assert list(status.columns) == list(networks.STATUSES)
+    assert status.loc["s1"].tolist() == [2, 1, 0, 0, 0] and status.loc["s2"].tolist() == [1, 0, 0, 1, 0]
+
+
+def test_every_coded_relation_has_a_status_and_most_are_actual():
+    relations = load_tables()["relations"]
+    assert relations["status"].notna().all()
+    assert set(relations["status"]) <= set(networks.STATUSES)
+    assert (relations["status"] == "actual").mean() > 0.5
+
+
 
 def test_filter_by_study(small_tables):
     graph = networks.build_graph(small_tables)
