@@ -86,7 +86,7 @@ def test_case_table_chinese_and_uncoded_columns_dropped(tables):
     assert "情指行一体化平台" in zh["平台"].tolist()
     # wu2022 coded no interview minutes or outcome symbols: those columns are left out
     wu = studies.case_table(tables, "wu2022")
-    assert len(wu) == 5
+    assert len(wu) == 6  # five platforms of the health-code story plus Zhejiang's 數字抗疫信息平臺
     for column in ("interview time (site)", "interview minutes", "symbol"):
         assert column not in wu.columns
     assert {"case_id", "platform", "outcome"} <= set(wu.columns)
