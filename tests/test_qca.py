@@ -276,6 +276,6 @@ def test_solutions_table_lists_complex_and_parsimonious_models_with_fit(lipset):
     truth = qca.truth_table(lipset, conditions, "SURV")
     table, fits = qca.solutions_table(lipset, truth, conditions, "SURV")
     assert table[["solution", "model", "expression"]].values.tolist() == [
-        ["complex", 1, "DEV*~URB*LIT*STB + DEV*LIT*IND*STB"], ["parsimonious", 1, "DEV*STB"]]
+        ["conservative", 1, "DEV*~URB*LIT*STB + DEV*LIT*IND*STB"], ["parsimonious", 1, "DEV*STB"]]
     assert table["inclS"].tolist() == [1.0, 1.0] and table["covS"].tolist() == [1.0, 1.0]
-    assert fits["complex M1: DEV*~URB*LIT*STB + DEV*LIT*IND*STB"].loc["DEV*~URB*LIT*STB", "covU"] == pytest.approx(0.25)
+    assert fits["conservative M1: DEV*~URB*LIT*STB + DEV*LIT*IND*STB"].loc["DEV*~URB*LIT*STB", "covU"] == pytest.approx(0.25)
