@@ -13,7 +13,7 @@ import pandas as pd
 
 from .fit import solutions
 from .minimize import format_solution, minimize
-from .sets import _parse_cells, complete_cases
+from .sets import parse_cells, complete_cases
 from .truth_table import truth_table
 
 RUN_COLUMNS = ["check", "run", "conditions", "cases", "solution", "model", "expression"]
@@ -58,7 +58,7 @@ def completion_runs(data: pd.DataFrame, conditions, outcome: str, cap: int = 102
     """
     conditions = list(conditions)
     columns = [*conditions, outcome]
-    numeric, mask = _parse_cells(data, columns, unknown)
+    numeric, mask = parse_cells(data, columns, unknown)
     cells = list(zip(*np.nonzero(mask.to_numpy())))
     exhaustive = 2 ** len(cells) <= cap
     fillings = (np.array(list(product((0, 1), repeat=len(cells))), dtype=int).reshape(-1, len(cells)) if exhaustive
@@ -149,7 +149,7 @@ def sensitivity(data, conditions, outcome, unknown="unknown", incl_cut=1.0, n_cu
     """
     conditions = list(conditions)
     columns = [*conditions, outcome]
-    numeric, unknown_mask = _parse_cells(data, columns, unknown)
+    numeric, unknown_mask = parse_cells(data, columns, unknown)
     complete = numeric.loc[~unknown_mask.any(axis=1)]
 
     def solve_one(frame):

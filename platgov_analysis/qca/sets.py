@@ -72,7 +72,7 @@ def relevance(x: np.ndarray, y: np.ndarray) -> float:
     return ratio((1 - x).sum(), (1 - np.minimum(x, y)).sum())
 
 
-def _parse_cells(data: pd.DataFrame, columns: list[str], unknown: str):
+def parse_cells(data: pd.DataFrame, columns: list[str], unknown: str):
     """Numeric scores (NaN where unknown) and the unknown mask; empty cells count as unknown."""
     cells = data[columns]
     unknown_mask = cells.isna() | cells.apply(lambda col: col.astype(str).str.strip().eq(unknown))
@@ -92,7 +92,7 @@ def complete_cases(data: pd.DataFrame, conditions, outcome: str, unknown: str = 
     absence of evidence is not evidence of absence.
     """
     columns = [*conditions, outcome]
-    numeric, unknown_mask = _parse_cells(data, columns, unknown)
+    numeric, unknown_mask = parse_cells(data, columns, unknown)
     incomplete = unknown_mask.any(axis=1)
     reasons = [
         "unknown: " + ", ".join(c for c in columns if flags[c])
