@@ -132,3 +132,54 @@ def summary_text(tables: dict[str, pd.DataFrame]) -> str:
     return (f"Rows per table and study (actors, references: distinct ones each study names):\n{counts}\n\n"
             f"Focal cases: {n_focal}. Unknown final values per condition:\n{unknowns}\n\n"
             f"Intercoder agreement (Cohen's kappa, coder_a vs coder_b):\n{kappa}\n")
+
+
+def expectations_table(tables: dict[str, pd.DataFrame], lang: str = "en") -> pd.DataFrame:
+    """Each directional expectation with its study dimension and the quote stating it."""
+    codebook = tables["codebook"].set_index("code_id")
+    table = tables["condition_expectations"].merge(
+        tables["evidence"][["evidence_id", "quote", "location"]], on="evidence_id", how="left")
+    table["dimension"] = table["framework_id"].map(localized(codebook, "label", lang))
+    order = condition_codes(tables, "condition")["code_id"].tolist()
+    table["_order"] = table["condition_id"].map({c: i for i, c in enumerate(order)})
+    columns = ["condition_id", "expected_direction", "study_id", "dimension", "quote", "location", "evidence_id",
+               "rationale_en"]
+    return table.sort_values(["_order", "study_id", "framework_id"])[columns].reset_index(drop=True)
+
+
+def condition_expectations(tables: dict[str, pd.DataFrame], conditions) -> dict[str, object]:
+    """The expectation per condition for the intermediate solution: 1 or 0 where every study
+    stating one agrees, ``'-'`` where none states one or they disagree (no easy claim then)."""
+    stated = tables["condition_expectations"].groupby("condition_id")["expected_direction"].agg(set)
+    return {c: int(next(iter(stated[c]))) if c in stated and len(stated[c]) == 1 else "-" for c in conditions}
+
+
+def crosswalk_condition_sets(tables: dict[str, pd.DataFrame], conditions) -> dict[str, list[str]]:
+    """Condition sets the crosswalk supports, from the chosen ``conditions``: all of them,
+    and per study those its own framework maps to (two or more), for the robustness sweep."""
+    walk = tables["crosswalk"].assign(
+        study_id=lambda w: w["framework_id"].map(tables["codebook"].set_index("code_id")["study_id"]))
+    sets = {"chosen": list(conditions)}
+    for study in tables["studies"]["study_id"]:
+        mapped = set(walk.loc[walk["study_id"] == study, "condition_id"])
+        subset = [c for c in conditions if c in mapped]
+        if len(subset) >= 2 and subset != list(conditions) and subset not in sets.values():
+            sets[study] = subset
+    return sets
+
+
+def term_case_evidence(term_cases: pd.DataFrame, tables: dict[str, pd.DataFrame], conditions, outcome: str,
+                       lang: str = "en") -> pd.DataFrame:
+    """Each case behind a solution term with the coded cells that put it there (the term's
+    conditions and the outcome; all chosen conditions for an uncovered case), each with its
+    value, quote and evidence id: the path from a term to its cases to their quotes."""
+    cells = matrix_evidence(tables, lang)[["case_id", "case", "condition_id", "value", "quote", "evidence_id"]]
+    rows = []
+    for row in term_cases.itertuples(index=False):
+        used = ([literal.lstrip("~") for literal in row.term.split("*")] if row.term else list(conditions))
+        for condition in [*used, outcome]:
+            rows.append({"model": row.model, "term": row.term, "role": row.role, "case_id": row.case,
+                         "condition_id": condition})
+    linked = pd.DataFrame(rows, columns=["model", "term", "role", "case_id", "condition_id"]).merge(
+        cells, on=["case_id", "condition_id"], how="left")
+    return linked[["model", "term", "role", "case_id", "case", "condition_id", "value", "quote", "evidence_id"]]

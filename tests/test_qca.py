@@ -4,6 +4,7 @@ Expected values come from /work/shared/qca-benchmarks/README.md (R package ``QCA
 Rihoux & De Meur 2009, p. 57); see tests/fixtures/README.md.
 """
 
+import importlib
 import io
 from itertools import combinations, product
 from pathlib import Path
@@ -276,6 +277,54 @@ def test_solutions_table_lists_complex_and_parsimonious_models_with_fit(lipset):
     truth = qca.truth_table(lipset, conditions, "SURV")
     table, fits = qca.solutions_table(lipset, truth, conditions, "SURV")
     assert table[["solution", "model", "expression"]].values.tolist() == [
-        ["complex", 1, "DEV*~URB*LIT*STB + DEV*LIT*IND*STB"], ["parsimonious", 1, "DEV*STB"]]
+        ["conservative", 1, "DEV*~URB*LIT*STB + DEV*LIT*IND*STB"], ["parsimonious", 1, "DEV*STB"]]
     assert table["inclS"].tolist() == [1.0, 1.0] and table["covS"].tolist() == [1.0, 1.0]
-    assert fits["complex M1: DEV*~URB*LIT*STB + DEV*LIT*IND*STB"].loc["DEV*~URB*LIT*STB", "covU"] == pytest.approx(0.25)
+    assert fits["conservative M1: DEV*~URB*LIT*STB + DEV*LIT*IND*STB"].loc["DEV*~URB*LIT*STB", "covU"] == pytest.approx(0.25)
+
+
+# --- intermediate solutions: properties on random truth tables ------------------------------
+
+
+@settings(derandomize=True, max_examples=300, deadline=None)
+@given(random_truth_tables(), st.lists(st.sampled_from([1, 0, "-"]), min_size=4, max_size=4))
+def test_intermediate_lies_between_conservative_and_parsimonious(generated, directions):
+    conditions, table = generated
+    expectations = dict(zip(conditions, directions))
+    positives = {tuple(row[:-1]) for row in table.itertuples(index=False) if row[-1] == 1}
+    parsimonious = [qca.covered_configurations(m, conditions)
+                    for m in qca.minimize(table, conditions, include_remainders=True)]
+    models = qca.intermediate(table, conditions, expectations)
+    if not positives:
+        assert models == []
+        return
+    counterfactuals = qca.counterfactuals(table, conditions, expectations)
+    easy = set(counterfactuals.loc[counterfactuals["counterfactual"] == "easy", conditions].apply(tuple, axis=1))
+    for model in models:
+        covered = qca.covered_configurations(model, conditions)
+        # as sets of configurations (and so of cases): conservative ⊆ intermediate ⊆ parsimonious
+        assert positives <= covered
+        assert any(covered <= p for p in parsimonious)
+        assert set(qca.simplifying_assumptions(table, conditions, model)) <= easy  # only easy counterfactuals
+    if set(directions) == {"-"}:
+        assert models == qca.minimize(table, conditions)
+
+
+def test_intermediate_rejects_bad_expectations(lipset):
+    table = qca.truth_table(lipset, CONDITIONS, "SURV")
+    with pytest.raises(ValueError, match="not in the analysis"):
+        qca.intermediate(table, CONDITIONS, {"GDP": 1})
+    with pytest.raises(ValueError, match="must be 1, 0 or '-'"):
+        qca.intermediate(table, CONDITIONS, {"DEV": 2})
+
+
+def test_size_guard_stops_with_a_sentence(monkeypatch):
+    conditions = [f"C{i}" for i in range(13)]
+    table = pd.DataFrame([[1] * 13 + [1]], columns=[*conditions, "OUT"]).astype({"OUT": object})
+    with pytest.raises(ValueError, match="exact minimisation of 13 conditions"):
+        qca.minimize(table, conditions, include_remainders=True)
+    monkeypatch.setattr(importlib.import_module("platgov_analysis.qca.minimize"), "MAX_COVER_STEPS", 2)
+    on = [(0, 0, 0), (0, 0, 1), (0, 1, 0), (1, 0, 1), (1, 1, 0), (1, 1, 1)]
+    cyclic = pd.DataFrame(list(product((0, 1), repeat=3)), columns=["A", "B", "C"])
+    cyclic["OUT"] = pd.Series([int(tuple(c) in on) for c in product((0, 1), repeat=3)], dtype=object)
+    with pytest.raises(ValueError, match="too many covers"):
+        qca.minimize(cyclic, ["A", "B", "C"])

@@ -1,0 +1,104 @@
+"""Set memberships and the fuzzy-set formulas every QCA measure is built from.
+
+Crisp sets are the special case of fuzzy sets with scores 0 and 1, so one set of formulas
+(R ``QCA``: minimum for AND, maximum for OR, ``1 - x`` for NOT) serves both.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+
+def scores(data: pd.DataFrame, columns) -> pd.DataFrame:
+    """``columns`` as float membership scores, refusing anything outside [0, 1] so that
+    unknowns (strings, empty cells) cannot slip into an analysis."""
+    columns = list(columns)
+    values = data[columns].apply(pd.to_numeric, errors="coerce")
+    if values.isna().any().any() or not ((values >= 0) & (values <= 1)).all().all():
+        raise ValueError(f"columns {columns} must hold membership scores in [0, 1]; "
+                         "use complete_cases() to set aside unknowns")
+    return values.astype(float)
+
+
+def outcome_scores(data: pd.DataFrame, outcome: str, negate_outcome: bool = False) -> np.ndarray:
+    """The outcome's membership scores, or those of its negation ``~Y = 1 - Y``."""
+    y = scores(data, [outcome])[outcome].to_numpy()
+    return 1 - y if negate_outcome else y
+
+
+def term_membership(values: pd.DataFrame, term: dict) -> np.ndarray:
+    """Membership in a conjunction (``{condition: 1 or 0}``): the minimum over its literals;
+    the empty term (always true) has membership 1 everywhere."""
+    member = np.ones(len(values))
+    for condition, value in term.items():
+        x = values[condition].to_numpy()
+        member = np.minimum(member, x if value == 1 else 1 - x)
+    return member
+
+
+def union_membership(values: pd.DataFrame, terms) -> np.ndarray:
+    """Membership in a disjunction of terms: the maximum over its terms (0 for no term)."""
+    member = np.zeros(len(values))
+    for term in terms:
+        member = np.maximum(member, term_membership(values, term))
+    return member
+
+
+def ratio(numerator: float, denominator: float) -> float:
+    """A share that is NaN, not an error, when the base is empty."""
+    return float(numerator / denominator) if denominator else float("nan")
+
+
+def inclusion(x: np.ndarray, y: np.ndarray) -> float:
+    """Sufficiency inclusion (consistency) of X in Y: sum(min(X, Y)) / sum(X)."""
+    return ratio(np.minimum(x, y).sum(), x.sum())
+
+
+def coverage(x: np.ndarray, y: np.ndarray) -> float:
+    """Sufficiency coverage of Y by X: sum(min(X, Y)) / sum(Y); necessity inclusion likewise."""
+    return ratio(np.minimum(x, y).sum(), y.sum())
+
+
+def pri(x: np.ndarray, y: np.ndarray) -> float:
+    """Proportional reduction in inconsistency: how much of X's inclusion in Y is not also
+    inclusion in ~Y (a set that is a subset of both Y and ~Y is no evidence for Y)."""
+    both = np.minimum(np.minimum(x, y), 1 - y).sum()
+    return ratio(np.minimum(x, y).sum() - both, x.sum() - both)
+
+
+def relevance(x: np.ndarray, y: np.ndarray) -> float:
+    """Relevance of a necessary condition (RoN, Schneider & Wagemann): low when X is nearly
+    always present and therefore trivially necessary."""
+    return ratio((1 - x).sum(), (1 - np.minimum(x, y)).sum())
+
+
+def parse_cells(data: pd.DataFrame, columns: list[str], unknown: str):
+    """Numeric scores (NaN where unknown) and the unknown mask; empty cells count as unknown."""
+    cells = data[columns]
+    unknown_mask = cells.isna() | cells.apply(lambda col: col.astype(str).str.strip().eq(unknown))
+    numeric = cells.mask(unknown_mask).apply(pd.to_numeric, errors="coerce")
+    invalid = ~unknown_mask & ~((numeric >= 0) & (numeric <= 1))
+    if invalid.any().any():
+        bad = [f"{data.index[i]}/{columns[j]}" for i, j in zip(*np.nonzero(invalid.to_numpy()))]
+        raise ValueError(f"values must be membership scores in [0, 1] or {unknown!r}; invalid at {bad}")
+    return numeric, unknown_mask
+
+
+def complete_cases(data: pd.DataFrame, conditions, outcome: str, unknown: str = "unknown"):
+    """Split cases into fully coded ones (ints when crisp, floats when fuzzy) and excluded ones
+    with the reason.
+
+    A case with any unknown (or empty) condition or outcome is excluded rather than coded 0:
+    absence of evidence is not evidence of absence.
+    """
+    columns = [*conditions, outcome]
+    numeric, unknown_mask = parse_cells(data, columns, unknown)
+    incomplete = unknown_mask.any(axis=1)
+    reasons = [
+        "unknown: " + ", ".join(c for c in columns if flags[c])
+        for _, flags in unknown_mask.loc[incomplete].iterrows()
+    ]
+    excluded = data.loc[incomplete, columns].assign(reason=reasons)
+    complete = numeric.loc[~incomplete]
+    crisp = complete.isin([0, 1]).all().all()
+    return (complete.astype(int) if crisp else complete.astype(float)), excluded
