@@ -66,6 +66,14 @@ def _bench(args) -> int:
     return bench(jobs=args.jobs)
 
 
+def _refresh_outputs(args) -> int:
+    from .checked_outputs import refresh
+
+    for notebook in args.notebooks:
+        print(f"{notebook}: {refresh(notebook)} checked cell(s) refreshed")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m platgov_analysis", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -76,13 +84,15 @@ def main(argv: list[str] | None = None) -> int:
         ("build", _build, "build the report into reports/ (parallel, incremental)"),
         ("check-reproducible", _check_reproducible, "two clean builds must give byte-identical reports"),
         ("bench", _bench, "time cold, sequential, no-op and incremental builds"),
+        ("refresh-outputs", _refresh_outputs, "re-execute notebooks, keep the outputs nbval checks"),
     ]:
         command = sub.add_parser(name, help=help_text)
         command.set_defaults(func=func)
         if name in ("build", "check-reproducible", "bench"):
             command.add_argument("--jobs", type=int, default=None, help="parallel runs (default: number of cores)")
-        else:
+        elif name != "refresh-outputs":
             command.add_argument("--data", type=Path, default=None, help="data folder (default: the repo's data/)")
+    sub.choices["refresh-outputs"].add_argument("notebooks", nargs="+", type=Path, help="notebooks to refresh")
     sub.choices["verify-quotes"].add_argument("--sources", type=Path, required=True,
                                               help="folder with the studies' source texts (e.g. ../shared/seeds)")
     build_cmd = sub.choices["build"]
