@@ -8,7 +8,7 @@ PIN_HASH := $(shell cat requirements.txt pyproject.toml | $(PYTHON) -c 'import h
 ENV_STAMP := $(VENV)/.installed-$(PIN_HASH)
 PIP := $(BIN)/python -m pip --disable-pip-version-check -qq
 
-.PHONY: report test env lab validate verify-quotes summary check-reproducible bench clean
+.PHONY: report test env lab validate verify-quotes summary check-reproducible bench metadata clean
 
 report: $(ENV_STAMP)
 	$(BIN)/python -m platgov_analysis build $(BUILD_ARGS)
@@ -44,6 +44,9 @@ check-reproducible: $(ENV_STAMP)
 
 bench: $(ENV_STAMP)
 	$(BIN)/python -m platgov_analysis bench
+
+metadata: $(ENV_STAMP)  ## validate CITATION.cff with cffconvert; regenerate codemeta.json and the package's sources
+	$(BIN)/python -m platgov_analysis export-metadata
 
 clean:
 	rm -rf .build reports.staging reports.old
