@@ -238,3 +238,13 @@ def test_cli_names_missing_source_texts_in_sentences(tmp_path):
     assert "Traceback" not in done.stdout + done.stderr
     assert "source text not found (studies.seed_file)" in done.stdout
     assert not (tmp_path / "out").exists()
+
+
+def test_the_build_publishes_the_interchange_files_and_links_them(report):
+    folder = report / exports.INTERCHANGE_DIR
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == sorted(["platgov-bibliography.bib", "platgov-bibliography.json", "platgov-bibliography.ris",
+                            "platgov-codebook-en.qdc", "platgov-codebook-zh.qdc",
+                            "platgov-quotes-en.qdpx", "platgov-quotes-zh.qdpx"])
+    index = (report / "index.html").read_text(encoding="utf-8")
+    assert all(f'href="{exports.INTERCHANGE_DIR}/{name}"' in index for name in names)
