@@ -8,7 +8,7 @@ PIN_HASH := $(shell cat requirements.txt pyproject.toml | $(PYTHON) -c 'import h
 ENV_STAMP := $(VENV)/.installed-$(PIN_HASH)
 PIP := $(BIN)/python -m pip --disable-pip-version-check -qq
 
-.PHONY: report test env lab validate verify-quotes summary check-reproducible bench refresh-outputs clean
+.PHONY: report test env lab validate verify-quotes summary check-reproducible bench refresh-outputs metadata clean
 
 report: $(ENV_STAMP)
 	$(BIN)/python -m platgov_analysis build $(BUILD_ARGS)
@@ -47,6 +47,8 @@ bench: $(ENV_STAMP)
 
 refresh-outputs: $(ENV_STAMP)  ## after an intended change of results: new committed outputs of the checked cells
 	$(BIN)/python -m platgov_analysis refresh-outputs notebooks/*.ipynb
+metadata: $(ENV_STAMP)  ## validate CITATION.cff with cffconvert; regenerate codemeta.json and the package's sources
+	$(BIN)/python -m platgov_analysis export-metadata
 
 clean:
 	rm -rf .build reports.staging reports.old

@@ -1,4 +1,4 @@
-"""Command line of platgov: validate, verify-quotes, summary, build, check-reproducible, bench.
+"""Command line of platgov: validate, verify-quotes, summary, build, check-reproducible, bench, exports.
 
 Exit codes: 0 fine, 1 a report run failed, 2 the input (data, sources, runs list) is wrong.
 Problems are printed as sentences naming file, row and field; never as tracebacks.
@@ -74,6 +74,50 @@ def _refresh_outputs(args) -> int:
     return 0
 
 
+def _export_qdpx(args) -> int:
+    from .exports import DEFAULT_SOURCES, qdpx
+
+    sources = args.sources or DEFAULT_SOURCES
+    tables = data.load_tables(args.data)
+    seeds = [sources / seed for seed in tables["studies"]["seed_file"]]
+    lacking = [path for path in seeds if not path.is_file()]
+    if args.sources and lacking:
+        return _report([f"{path}: source text not found (studies.seed_file)" for path in lacking],
+                       "The full-text project needs every study's text; nothing was written.", "")
+    problems = []
+    for lang in args.lang:
+        paths, missing = qdpx.export(args.out, tables, lang, None if lacking else sources)
+        problems += [p for p in missing if p not in problems]
+        for path in paths:
+            print(f"written: {path}")
+    done = (f"shareable REFI-QDA files written; no full-text project: the source texts are not in {sources} "
+            "(give --sources)" if lacking else
+            "REFI-QDA files written; the full-text project holds the studies' texts: never share or commit it.")
+    return _report(problems, f"{len(problems)} quote(s) not found in the source texts have no selection.", done)
+
+
+def _export_bibliography(args) -> int:
+    from .exports import bibliography
+
+    for path in bibliography.export(args.out, data.load_tables(args.data)):
+        print(f"written: {path}")
+    return 0
+
+
+def _export_metadata(args) -> int:
+    from .exports import metadata
+
+    try:
+        paths, problems = metadata.export(data.load_tables(args.data), args.data or data.DATA_DIR)
+    except metadata.ToolError as err:
+        print(err)
+        return 1
+    for path in paths:
+        print(f"written: {path}")
+    return _report(problems, "CITATION.cff does not validate; nothing was written.",
+                   "CITATION.cff valid; codemeta.json and the data package's sources regenerated.")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m platgov_analysis", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -85,6 +129,9 @@ def main(argv: list[str] | None = None) -> int:
         ("check-reproducible", _check_reproducible, "two clean builds must give byte-identical reports"),
         ("bench", _bench, "time cold, sequential, no-op and incremental builds"),
         ("refresh-outputs", _refresh_outputs, "re-execute notebooks, keep the outputs nbval checks"),
+        ("export-qdpx", _export_qdpx, "REFI-QDA project (.qdpx) and codebook (.qdc) for QDA suites"),
+        ("export-bibliography", _export_bibliography, "the studies and their references as BibTeX, RIS, CSL-JSON"),
+        ("export-metadata", _export_metadata, "validate CITATION.cff, regenerate codemeta.json and the package's sources"),
     ]:
         command = sub.add_parser(name, help=help_text)
         command.set_defaults(func=func)
@@ -95,6 +142,14 @@ def main(argv: list[str] | None = None) -> int:
     sub.choices["refresh-outputs"].add_argument("notebooks", nargs="+", type=Path, help="notebooks to refresh")
     sub.choices["verify-quotes"].add_argument("--sources", type=Path, required=True,
                                               help="folder with the studies' source texts (e.g. ../shared/seeds)")
+    for name in ("export-qdpx", "export-bibliography"):
+        sub.choices[name].add_argument("--out", type=Path, default=Path("exports"),
+                                       help="output folder (default: exports/, which git ignores)")
+    qdpx_cmd = sub.choices["export-qdpx"]
+    qdpx_cmd.add_argument("--sources", type=Path, default=None,
+                          help="folder with the source texts, for the full-text project (default: ../shared/seeds)")
+    qdpx_cmd.add_argument("--lang", nargs="+", choices=["en", "zh"], default=["en", "zh"],
+                          help="languages of code, case and variable names (default: both)")
     build_cmd = sub.choices["build"]
     build_cmd.add_argument("--force", action="store_true", help="rebuild every run, changed or not")
     build_cmd.add_argument("--runs", type=Path, default=None, help="runs list (default: notebooks/runs.yaml)")

@@ -268,6 +268,7 @@ class Progress:
 
 def publish(runs: list[Run], results: dict[str, RunResult], paths: Paths) -> None:
     """Assemble the report in a staging folder from the cached runs, then swap it in."""
+    from . import exports
     from .report import write_index
 
     reports_dir = paths.reports_dir
@@ -279,6 +280,7 @@ def publish(runs: list[Run], results: dict[str, RunResult], paths: Paths) -> Non
     readme = reports_dir / "README.md"
     if readme.exists():
         shutil.copy2(readme, staging / "README.md")
+    exports.publish(staging, paths.data_dir)
     write_index(staging, runs, results)
     old = reports_dir.with_name(reports_dir.name + ".old")
     shutil.rmtree(old, ignore_errors=True)

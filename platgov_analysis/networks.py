@@ -6,13 +6,13 @@ edges, each with its own evidence id.
 """
 from __future__ import annotations
 
-import re
 from itertools import combinations, product
 from pathlib import Path
 
 import networkx as nx
 import pandas as pd
 
+from .exports import gephi
 from .labels import check_lang, code_labels
 
 PLATFORM = "platform"
@@ -287,21 +287,50 @@ def legend_handles(vocabulary: pd.DataFrame, lang: str = "en", faded: bool = Fal
     return handles
 
 
-def export_graph(graph: nx.MultiDiGraph, out_dir: Path | str, name: str) -> list[Path]:
-    """GraphML, GEXF and CSV node/edge lists with every attribute (GEXF's date removed)."""
+NEUTRAL_COLOUR = "#999999"  # nodes without a sector (e.g. the studies of the coupling graph)
+POSITION_SCALE = 100  # layout units -> Gephi's screen units, so a graph opens at a readable size
+
+
+def node_looks(graph: nx.Graph, lang: str = "en", seed: int = 7) -> dict:
+    """Per node what Gephi shows: its name in ``lang`` (the other language, then the id, where
+    missing), the sector colour, the seeded position of :func:`layout` (so the file opens as the
+    figure is drawn) and a size growing with the number of ties."""
+    other = "zh" if check_lang(lang) == "en" else "en"
+    positions = layout(graph, seed) if len(graph) else {}
+    looks = {}
+    for node, attrs in graph.nodes(data=True):
+        label = next((attrs[k] for k in (f"name_{lang}", f"name_{other}") if isinstance(attrs.get(k), str)), str(node))
+        x, y = positions[node]
+        looks[node] = {"label": label, "colour": SECTOR_COLOURS.get(attrs.get("sector"), NEUTRAL_COLOUR),
+                       "x": round(x * POSITION_SCALE, 2), "y": round(y * POSITION_SCALE, 2),
+                       "size": round(8 + 4 * graph.degree(node) ** 0.5, 2)}
+    return looks
+
+
+def edge_looks(graph: nx.Graph, lang: str = "en", vocabulary: pd.DataFrame | None = None) -> dict:
+    """Per edge id: its relation type worded in ``lang`` (from ``vocabulary``; the code without
+    one) and its tone colour."""
+    types = code_labels(vocabulary, "relation_type", lang) if vocabulary is not None else {}
+    return {edge_id: {"label": types.get(attrs.get("relation_type"), attrs.get("relation_type")),
+                      "colour": TONE_STYLES.get(attrs.get("tone"), (NEUTRAL_COLOUR,))[0]}
+            for _, _, edge_id, attrs in gephi.edge_rows(graph)}
+
+
+def export_graph(graph: nx.Graph, out_dir: Path | str, name: str, lang: str = "en", seed: int = 7,
+                 vocabulary: pd.DataFrame | None = None) -> list[Path]:
+    """Gephi-ready GEXF 1.3 and GraphML (labels in ``lang``, sector colours, the seeded layout,
+    size by degree; edge kind = relation type) and CSV node/edge lists with every attribute."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = [out_dir / f"{name}.graphml", out_dir / f"{name}.gexf",
              out_dir / f"{name}_nodes.csv", out_dir / f"{name}_edges.csv"]
-    nx.write_graphml(graph, paths[0])
-    nx.write_gexf(graph, paths[1])
-    # networkx stamps today's date into GEXF; drop it so rebuilds are byte-identical
-    gexf = paths[1].read_text(encoding="utf-8")
-    paths[1].write_text(re.sub(r' lastmodifieddate="[^"]*"', "", gexf), encoding="utf-8")
-    nodes = pd.DataFrame([{"id": n, **d} for n, d in graph.nodes(data=True)])
-    edges = pd.DataFrame([{"source": u, "target": v, **d} for u, v, d in graph.edges(data=True)])
-    nodes.to_csv(paths[2], index=False, lineterminator="\n")
-    edges.to_csv(paths[3], index=False, lineterminator="\n")
+    nodes, edges = node_looks(graph, lang, seed), edge_looks(graph, lang, vocabulary)
+    gephi.write_graphml(graph, paths[0], nodes, edges)
+    gephi.write_gexf(graph, paths[1], nodes, edges, kind_attribute="relation_type",
+                     description=f"platgov: {name} ({lang})")
+    pd.DataFrame([{"id": n, **d} for n, d in graph.nodes(data=True)]).to_csv(paths[2], index=False, lineterminator="\n")
+    pd.DataFrame([{"source": u, "target": v, **d} for u, v, d in graph.edges(data=True)]).to_csv(
+        paths[3], index=False, lineterminator="\n")
     return paths
 
 
@@ -309,14 +338,16 @@ def coupling(tables: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataFram
     """Bibliographic coupling of the studies through the works they cite.
 
     Returns (pairs, shared): pairs has one row per pair of studies with the number of works
-    both cite; shared lists each work cited by two or more studies.
+    both cite and their reference ids (';'-joined); shared lists each work cited by two or
+    more studies.
     """
     citations = tables["citations"]
     by_study = citations.groupby("study_id")["reference_id"].apply(set)
     studies = tables["studies"]["study_id"].tolist()
-    pairs = [{"study_a": a, "study_b": b,
-              "shared_works": len(by_study.get(a, set()) & by_study.get(b, set()))}
-             for a, b in combinations(studies, 2)]
+    pairs = []
+    for a, b in combinations(studies, 2):
+        both = sorted(by_study.get(a, set()) & by_study.get(b, set()))
+        pairs.append({"study_a": a, "study_b": b, "shared_works": len(both), "shared_references": ";".join(both)})
     counts = citations.groupby("reference_id")["study_id"].apply(lambda s: ";".join(sorted(s)))
     shared = counts[counts.str.contains(";")].rename("cited_by").reset_index()
     shared = shared.merge(tables["references"][["reference_id", "authors", "year", "title"]], on="reference_id")
@@ -324,12 +355,15 @@ def coupling(tables: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataFram
 
 
 def coupling_graph(tables: dict[str, pd.DataFrame]) -> nx.Graph:
-    """Studies as nodes, an edge weighted by the number of shared cited works."""
+    """Studies as nodes (named by authors and year), an edge per pair citing a work in common,
+    weighted by the number of shared works and carrying their reference ids (';'-joined)."""
     pairs, _ = coupling(tables)
     graph = nx.Graph()
     counts = tables["citations"]["study_id"].value_counts()
-    for study in tables["studies"]["study_id"]:
-        graph.add_node(study, works_cited=int(counts.get(study, 0)))
+    for row in tables["studies"].itertuples(index=False):
+        year = "" if pd.isna(row.year) else f" {row.year}"
+        graph.add_node(row.study_id, works_cited=int(counts.get(row.study_id, 0)),
+                       name_en=f"{row.authors_en}{year}", name_zh=f"{row.authors_zh}{year}")
     for row in pairs[pairs["shared_works"] > 0].itertuples(index=False):
-        graph.add_edge(row.study_a, row.study_b, weight=int(row.shared_works))
+        graph.add_edge(row.study_a, row.study_b, weight=int(row.shared_works), references=row.shared_references)
     return graph

@@ -14,6 +14,8 @@ from pathlib import Path
 from jinja2 import Environment
 from pylopdf_fonts_zh_cn import sans_path
 
+from .exports import INTERCHANGE_DIR
+
 FONT_FILE = "NotoSansSC-Regular.otf"
 TABLE_SUFFIXES = (".csv",)
 EXPORT_SUFFIXES = (".graphml", ".gexf")
@@ -65,6 +67,11 @@ each caption names its source study and the evidence rows behind it.
 {{ runs | length }} runs, all succeeded.</p>
 <nav><p>{% for group, items in groups %}<b>{{ group }}</b>: {% for item in items %}<a href="#{{ item.name }}">{{ item.name }}</a>{% if not loop.last %}, {% endif %}{% endfor %}<br>
 {% endfor %}</p></nav>
+{% if interchange %}
+<h2>Interchange files</h2>
+<p>For QDA suites (REFI-QDA project of the coded quotes and its codebook) and reference managers (the studies and
+the works they cite): {% for name in interchange %}<a href="{{ folder }}/{{ name }}">{{ name }}</a>{% if not loop.last %} · {% endif %}{% endfor %}</p>
+{% endif %}
 {% for group, items in groups %}
 <h2>{{ group }}</h2>
 {% for item in items %}
@@ -122,5 +129,8 @@ def write_index(report_dir: Path, runs, results) -> Path:
         groups.setdefault(run.notebook, []).append(_run_entry(report_dir, run, status))
     path = report_dir / "index.html"
     # groups in the order of the runs list, which puts each study's material first
-    path.write_text(_INDEX_PAGE.render(runs=runs, groups=list(groups.items()), root=""), encoding="utf-8")
+    interchange = sorted(p.name for p in (report_dir / INTERCHANGE_DIR).glob("*") if p.is_file())
+    path.write_text(_INDEX_PAGE.render(runs=runs, groups=list(groups.items()), interchange=interchange,
+                                       folder=INTERCHANGE_DIR, root=""),
+                    encoding="utf-8")
     return path

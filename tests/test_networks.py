@@ -369,8 +369,7 @@ def test_export_graph_round_trip(small_tables, tmp_path):
     assert [p.name for p in paths] == ["net.graphml", "net.gexf", "net_nodes.csv", "net_edges.csv"]
     assert all(p.exists() and p.parent == tmp_path / "out" for p in paths)
 
-    for read in (nx.read_graphml, nx.read_gexf):
-        back = read(paths[0] if read is nx.read_graphml else paths[1])
+    for back in (nx.read_graphml(paths[0]), nx.read_gexf(paths[1], version="1.3")):
         assert set(back.nodes) == set(graph.nodes)
         assert back.number_of_edges() == graph.number_of_edges() == 5
         for _, _, attrs in back.edges(data=True):
@@ -410,7 +409,8 @@ def test_export_graph_is_byte_identical_and_dateless(small_tables, tmp_path):
 @pytest.fixture
 def citation_tables():
     """A and B both cite w1 and w2; B and C share w3; A cites w4 alone; D cites nothing."""
-    studies = frame([["A"], ["B"], ["C"], ["D"]], ["study_id"])
+    studies = frame([[s, f"Author {s}", f"作者{s}", 2020] for s in "ABCD"], ["study_id", "authors_en", "authors_zh", "year"],
+                    integers=["year"])
     citations = frame([["A", "w1"], ["A", "w2"], ["A", "w4"], ["B", "w1"], ["B", "w2"], ["B", "w3"],
                        ["C", "w3"]], ["study_id", "reference_id"])
     references = frame([["w1", "Li", 2001, "One"], ["w2", "王", 2002, "二"], ["w3", "Xu", 2003, "Three"],
@@ -423,6 +423,7 @@ def test_coupling_pairs_and_shared(citation_tables):
     pairs, shared = networks.coupling(citation_tables)
     counts = {(r.study_a, r.study_b): r.shared_works for r in pairs.itertuples(index=False)}
     assert counts == {("A", "B"): 2, ("A", "C"): 0, ("A", "D"): 0, ("B", "C"): 1, ("B", "D"): 0, ("C", "D"): 0}
+    assert pairs.set_index(["study_a", "study_b"]).loc[("A", "B"), "shared_references"] == "w1;w2"
     assert shared["reference_id"].tolist() == ["w1", "w2", "w3"]
     assert shared["cited_by"].tolist() == ["A;B", "A;B", "B;C"]
     assert shared.set_index("reference_id").loc["w2", "authors"] == "王"
@@ -434,6 +435,8 @@ def test_coupling_graph(citation_tables):
     assert graph.nodes["A"]["works_cited"] == 3 and graph.nodes["D"]["works_cited"] == 0
     assert graph.edges["A", "B"]["weight"] == 2
     assert graph.edges["B", "C"]["weight"] == 1
+    assert graph.edges["A", "B"]["references"] == "w1;w2"
+    assert graph.nodes["A"]["name_en"] == "Author A 2020" and graph.nodes["A"]["name_zh"] == "作者A 2020"
     assert graph.number_of_edges() == 2
 
 
