@@ -65,8 +65,9 @@ def unknown_counts(tables: dict[str, pd.DataFrame]) -> pd.Series:
     return case_matrix(tables).eq("unknown").sum().rename("unknown")
 
 
-def intercoder_kappa(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Cohen's kappa between the two independent codings, per condition and overall.
+def intercoder_kappa(tables: dict[str, pd.DataFrame], by: str = "condition") -> pd.DataFrame:
+    """Cohen's kappa between the two independent codings, per condition (``by="condition"``)
+    or per study (``by="study"``), and overall.
 
     Kappa is undefined (NaN) when both coders used a single category throughout; agreement is
     reported beside it so such a row is still readable.
@@ -75,15 +76,21 @@ def intercoder_kappa(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     from sklearn.metrics import cohen_kappa_score
 
     coded = tables["case_conditions"]
-    codes = condition_codes(tables)["code_id"].tolist()
+    if by == "condition":
+        keys, groups = coded["condition_id"], condition_codes(tables)["code_id"].tolist()
+    elif by == "study":
+        keys = coded["case_id"].map(tables["cases"].set_index("case_id")["study_id"])
+        groups = [s for s in tables["studies"]["study_id"] if (keys == s).any()]
+    else:
+        raise ValueError(f'by must be "condition" or "study", not {by!r}')
     rows = []
-    for label, part in [*((c, coded[coded["condition_id"] == c]) for c in codes), ("overall", coded)]:
+    for label, part in [*((g, coded[keys == g]) for g in groups), ("overall", coded)]:
         a, b = part["coder_a"].astype(str), part["coder_b"].astype(str)
         with warnings.catch_warnings():  # one category throughout: kappa is NaN by design
             warnings.simplefilter("ignore", RuntimeWarning)
             warnings.simplefilter("ignore", UndefinedMetricWarning)
             kappa = cohen_kappa_score(a, b, labels=VALUES) if len(part) else float("nan")
-        rows.append({"condition": label, "n": len(part), "agreement": (a == b).mean() if len(part) else float("nan"),
+        rows.append({by: label, "n": len(part), "agreement": (a == b).mean() if len(part) else float("nan"),
                      "kappa": kappa})
     return pd.DataFrame(rows)
 
@@ -128,10 +135,12 @@ def summary_text(tables: dict[str, pd.DataFrame]) -> str:
     counts = table_counts(tables).to_string()
     unknowns = unknown_counts(tables).to_string()
     kappa = intercoder_kappa(tables).round(3).to_string(index=False)
+    by_study = intercoder_kappa(tables, by="study").round(3).to_string(index=False)
     n_focal = len(focal_cases(tables))
     return (f"Rows per table and study (actors, references: distinct ones each study names):\n{counts}\n\n"
             f"Focal cases: {n_focal}. Unknown final values per condition:\n{unknowns}\n\n"
-            f"Intercoder agreement (Cohen's kappa, coder_a vs coder_b):\n{kappa}\n")
+            f"Intercoder agreement (Cohen's kappa, coder_a vs coder_b):\n{kappa}\n\n"
+            f"Intercoder agreement per study:\n{by_study}\n")
 
 
 def expectations_table(tables: dict[str, pd.DataFrame], lang: str = "en") -> pd.DataFrame:

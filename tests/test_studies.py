@@ -274,6 +274,20 @@ def test_intercoder_kappa_one_coder_constant_is_zero():
     assert result.loc["C1", "agreement"] == pytest.approx(0.75)
 
 
+def test_intercoder_kappa_per_study_hand_computed():
+    # s1: 3 items, agreement 2/3; s2: 2 items in full agreement over two categories -> kappa 1
+    rows = [["s1.a", "C1", "1", "1", "1"], ["s1.b", "C1", "0", "0", "0"], ["s1.a", "C2", "1", "0", "1"],
+            ["s2.x", "C1", "1", "1", "1"], ["s2.x", "C2", "0", "0", "0"]]
+    result = cases.intercoder_kappa(small_case_tables(rows), by="study").set_index("study")
+    assert result.index.tolist() == ["s2", "s1", "overall"]  # studies-table order
+    assert result.loc["s1", "n"] == 3 and result.loc["s1", "agreement"] == pytest.approx(2 / 3)
+    # s1: a = 2x1, 1x0; b = 1x1, 2x0; p_o = 2/3, p_e = (2*1 + 1*2) / 9 = 4/9 -> kappa (6 - 4) / (9 - 4) = 0.4
+    assert result.loc["s1", "kappa"] == pytest.approx(0.4)
+    assert result.loc["s2", "kappa"] == pytest.approx(1.0)
+    with pytest.raises(ValueError, match="by must be"):
+        cases.intercoder_kappa(small_case_tables(rows), by="coder")
+
+
 def test_intercoder_kappa_real_data_bounds(tables):
     result = cases.intercoder_kappa(tables).set_index("condition")
     focal = (tables["cases"]["role"] == "focal").sum()
