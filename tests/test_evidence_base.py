@@ -261,6 +261,78 @@ def test_summary_prints_the_kappa_table(tables, data_copy):
     assert result.returncode == 0, result.stdout + result.stderr
     assert "kappa" in result.stdout
     overall = [line for line in result.stdout.splitlines() if line.split()[:1] == ["overall"]]
-    assert len(overall) == 1, result.stdout
+    assert len(overall) == 2, result.stdout  # per condition and per study
     n_rows = len(tables["case_conditions"])
-    assert overall[0].split()[1] == str(n_rows), overall[0]
+    assert all(line.split()[1] == str(n_rows) for line in overall), overall
+    for study in tables["studies"]["study_id"]:
+        assert any(line.split()[:1] == [study] for line in result.stdout.splitlines()), study
+
+
+# ---------------------------------------------------------------------------------------------
+# second pass (issue 11): quotes in use, the blind coding on record, the corrections a reader
+# checks first
+
+
+def evidence_columns(descriptor: dict) -> list[tuple[str, str]]:
+    """(table, field) of every foreign key into the evidence table, read from the schema, so a
+    new evidence column counts without a change here."""
+    pairs = []
+    for res in descriptor["resources"]:
+        for key in res["schema"].get("foreignKeys", []):
+            if key["reference"]["resource"] == "evidence":
+                fields = [key["fields"]] if isinstance(key["fields"], str) else key["fields"]
+                pairs.append((res["name"], fields[-1]))
+    return pairs
+
+
+def test_every_quote_is_cited_by_a_row_or_kept_as_context(tables, data_copy):
+    cited = set()
+    for table, field in evidence_columns(data.read_descriptor(data_copy)):
+        cited |= set(tables[table][field].dropna())
+    evidence = tables["evidence"]
+    orphans = evidence[~evidence["evidence_id"].isin(cited) & evidence["context_note"].isna()]
+    assert orphans.empty, f"quotes cited by no row and without a context_note: {orphans['evidence_id'].tolist()}"
+    context = evidence[evidence["context_note"].notna()]
+    assert (context["context_note"].str.strip().str.len() > 10).all()  # a reason, not a tick
+
+
+def test_blind_second_coding_is_on_record_for_every_cell(tables):
+    coded = tables["case_conditions"]
+    known_b = coded[coded["coder_b"] != "unknown"]
+    assert known_b["coder_b_evidence_id"].notna().all() and known_b["coder_b_rationale_en"].notna().all()
+    differ = coded[coded["coder_a"] != coded["coder_b"]]
+    assert len(differ) > 0  # the two codings are independent, not copies
+    assert differ["resolution_note"].str.contains("resolved", case=False).all(), differ["case_id"].tolist()
+
+
+def test_health_code_line_of_development(tables):
+    """wu2022: the Yuhang and enterprise codes are stages of one line that led to the Hangzhou
+    code; the study gives them no verdict of their own, and Alibaba's units built the Hangzhou code."""
+    cases = tables["cases"].set_index("case_id")
+    for stage in ("wu2022.yuhang-health-code", "wu2022.enterprise-health-code"):
+        assert cases.loc[stage, "outcome_category"] == "not_assessed", stage
+    assert cases.loc["wu2022.hangzhou-health-code", "outcome_category"] == "effective"
+    relations = tables["relations"].set_index("relation_id")
+    units = relations.loc[["wu2022-r013", "wu2022-r014", "wu2022-r015"]]
+    assert set(units["target_case_id"]) == {"wu2022.hangzhou-health-code"}, units[["source_id", "target_case_id"]]
+    conditions = tables["case_conditions"].set_index(["case_id", "condition_id"])
+    assert conditions.loc[("wu2022.yuhang-health-code", "EFFECT"), "value"] == "unknown"
+
+
+def test_zhejiang_anti_epidemic_platform_is_a_case_with_its_builders(tables):
+    cases = tables["cases"].set_index("case_id")
+    platform = "wu2022.zhejiang-anti-epidemic-information-platform"
+    assert "數字抗疫信息平臺" in cases.loc[platform, "name_zh"]
+    builders = tables["relations"][tables["relations"]["target_case_id"] == platform]
+    assert len(builders) >= 3 and (builders["status"] == "actual").all()
+    # the national system's outcome no longer borrows the quote about the Zhejiang platform
+    national = cases.loc["wu2022.national-health-code"]
+    if pd.notna(national["outcome_evidence_id"]):
+        assert "浙江" not in evidence_quote(tables, national["outcome_evidence_id"])
+
+
+def test_inferred_tie_of_h_company_is_gone(tables):
+    """song2026-r019 once had H公司 take part in the data-trading platform, where the passage says
+    firms are reluctant to trade there: the tie is now denied, never actual."""
+    r019 = tables["relations"].set_index("relation_id").loc["song2026-r019"]
+    assert r019["status"] == "denied"
