@@ -26,7 +26,7 @@ NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
 RUNS_FILE = NOTEBOOKS_DIR / "runs.yaml"
 REPORTS_DIR = REPO_ROOT / "reports"
 WORK_DIR = REPO_ROOT / ".build"
-PIN_FILE = REPO_ROOT / "requirements.txt"
+LOCK_FILE = REPO_ROOT / "requirements.lock"
 PACKAGE_DIR = Path(__file__).resolve().parent
 HASH_FILE = ".inputs-sha256"
 KERNEL = "python3"  # run from the project's venv, this is the venv's own interpreter
@@ -97,10 +97,10 @@ def load_runs(runs_file: Path = RUNS_FILE) -> list[Run]:
 
 
 def shared_inputs_digest(data_dir: Path = DATA_DIR) -> str:
-    """What every run reads: the data, the helper package and the pinned environment."""
+    """What every run reads: the data, the helper package and the locked environment."""
     digest = hashlib.sha256()
     for part in (folder_digest(data_dir), folder_digest(PACKAGE_DIR, "*.py"),
-                 hashlib.sha256(PIN_FILE.read_bytes()).hexdigest()):
+                 hashlib.sha256(LOCK_FILE.read_bytes()).hexdigest()):
         digest.update(part.encode())
     return digest.hexdigest()
 
