@@ -12,7 +12,7 @@ import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .data import REPO_ROOT
+from .data.load import ENCODING, REPO_ROOT
 
 RUNS_FILE = REPO_ROOT / "notebooks" / "runs.yaml"
 STUDY_PARAMETER = "study_id"
@@ -101,7 +101,7 @@ def load_runs(runs_file: Path = RUNS_FILE) -> list[Run]:
 def check_studies(runs: list[Run], runs_file: Path, data_dir: Path) -> None:
     """Every ``study_id`` a run asks for is a study of the data (or ``all``); call this once the
     data validate, so that ``studies.csv`` can be read."""
-    with open(data_dir / "studies.csv", encoding="utf-8-sig", newline="") as handle:
+    with open(data_dir / "studies.csv", encoding=ENCODING, newline="") as handle:
         studies = [row["study_id"] for row in csv.DictReader(handle)]
     for run in runs:
         study = run.parameters.get(STUDY_PARAMETER)
