@@ -274,7 +274,8 @@ def clean_leftovers(paths: Paths) -> None:
     recover(paths.reports_dir)
     shutil.rmtree(paths.staging_dir, ignore_errors=True)
     for aside in sorted((paths.work_dir / "runs").rglob("*" + ASIDE), reverse=True):
-        recover(aside.with_name(aside.name.removesuffix(ASIDE)))
+        if aside.is_dir():
+            recover(aside.with_name(aside.name.removesuffix(ASIDE)))
 
 
 def published_stamp(digests: dict[str, str]) -> str:

@@ -293,6 +293,11 @@ def saved_in_chinese_excel_encoding(d: Path) -> None:
     path.write_bytes(path.read_text(encoding="utf-8").encode("gb18030"))
 
 
+def saved_as_excel_unicode_text(d: Path) -> None:
+    path = d / "actors.csv"
+    path.write_bytes(path.read_text(encoding="utf-8").replace(",", "\t").encode("utf-16"))
+
+
 def semicolon_separated(d: Path) -> None:
     # Excel in a locale with decimal commas saves "CSV" with semicolons
     path = d / "studies.csv"
@@ -333,6 +338,7 @@ def windows_line_ends(d: Path) -> None:
 STRUCTURAL = {
     "folder-instead-of-file": folder_instead_of_file,
     "chinese-excel-encoding": saved_in_chinese_excel_encoding,
+    "excel-unicode-text": saved_as_excel_unicode_text,
     "semicolon-separated": semicolon_separated,
     "trailing-empty-columns": trailing_empty_columns,
     "header-trailing-space": header_with_trailing_space,
@@ -473,6 +479,7 @@ STRUCTURAL_SENTENCES = {
     # the first Chinese cell of the file: row 2, name_zh
     "chinese-excel-encoding": ("actors.csv row 2", "field name_zh", "not UTF-8", "Chinese default encoding (GB18030",
                                "CSV UTF-8"),
+    "excel-unicode-text": ("actors.csv", "is UTF-16 text", "Unicode Text", "CSV UTF-8"),
     "semicolon-separated": ("studies.csv row 1", 'separated by ";"', "with commas"),
     "trailing-empty-columns": ("studies.csv row 1", "2 unnamed empty column(s) after note", "delete them"),
     "header-trailing-space": ("studies.csv row 1", "field note", '"note "', "trailing space"),
