@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import itertools
 import json
 import os
 import shutil
@@ -27,7 +26,7 @@ from pathlib import Path
 from .buildlock import build_lock
 from .data import DATA_DIR, REPO_ROOT, folder_digest
 from .folders import ASIDE, recover, swap_in
-from .runs import RUNS_FILE, BuildConfigError, Run, check_studies, load_runs
+from .runs import RUNS_FILE, Run, check_studies, load_runs
 
 NOTEBOOKS_DIR = RUNS_FILE.parent
 REPORTS_DIR = REPO_ROOT / "reports"
@@ -102,10 +101,9 @@ class _SerialLaunchEngine:
     @staticmethod
     def register() -> None:
         import papermill.engines as engines
+        from jupyter_core.utils import run_sync
         from papermill.clientwrap import PapermillNotebookClient
         from papermill.utils import remove_args
-
-        from jupyter_core.utils import run_sync
 
         class Client(PapermillNotebookClient):
             async def async_start_new_kernel(self, **kwargs):

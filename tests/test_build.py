@@ -15,7 +15,6 @@ import re
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import nbformat
 import networkx as nx
@@ -24,6 +23,7 @@ import pytest
 
 from platgov_analysis import build as b
 from platgov_analysis.data import REPO_ROOT
+from platgov_analysis.runs import BuildConfigError
 from tiny_project import GOOD, build_quietly, write_notebook
 
 
@@ -161,14 +161,14 @@ def test_bad_data_stop_the_build_with_a_sentence_and_keep_the_report(tiny):
 
 def test_a_runs_list_naming_a_missing_notebook_is_a_sentence(tiny):
     tiny.runs_file.write_text("runs:\n  - notebook: missing.ipynb\n    output: m\n", encoding="utf-8")
-    with pytest.raises(b.BuildConfigError, match="entry 1: notebook missing.ipynb does not exist"):
+    with pytest.raises(BuildConfigError, match="entry 1: notebook missing.ipynb does not exist"):
         b.load_runs(tiny.runs_file)
 
 
 def test_a_parameter_the_notebook_does_not_declare_is_a_sentence(tiny):
     tiny.runs_file.write_text("runs:\n  - notebook: a.ipynb\n    output: a\n    parameters:\n      valeu: 3\n",
                               encoding="utf-8")
-    with pytest.raises(b.BuildConfigError, match=r"^runs.yaml entry 1: parameter valeu is not in the parameters "
+    with pytest.raises(BuildConfigError, match=r"^runs.yaml entry 1: parameter valeu is not in the parameters "
                                                  r"cell of a.ipynb \(it has: out_dir, value\)$"):
         b.load_runs(tiny.runs_file)
 
