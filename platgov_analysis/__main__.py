@@ -44,7 +44,8 @@ def _summary(args) -> int:
 
 
 def _build(args) -> int:
-    from .build import BuildConfigError, Paths, build
+    from .build import Paths, build
+    from .runs import BuildConfigError
 
     try:
         return build(jobs=args.jobs, force=args.force, only=args.only,

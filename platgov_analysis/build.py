@@ -2,33 +2,40 @@
 
 Runs execute in parallel (one kernel each), are skipped when nothing they depend on changed
 (content hashes, not timestamps), and are published into ``reports/`` only when every run
-succeeded: the new report is assembled in a staging folder and swapped in, so a failed build
-leaves the last good report untouched.
+succeeded: the new report is assembled in a staging folder and swapped in whole, so a failed or
+killed build leaves the last good report untouched. One build runs at a time per build folder;
+each starts by removing what a killed one left behind.
 """
 from __future__ import annotations
 
 import asyncio
 import hashlib
-import itertools
 import json
 import os
 import shutil
+import signal
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
+from .buildlock import build_lock
 from .data import DATA_DIR, REPO_ROOT, folder_digest
+from .folders import ASIDE, recover, swap_in
+from .runs import RUNS_FILE, Run, check_studies, load_runs
 
-NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
-RUNS_FILE = NOTEBOOKS_DIR / "runs.yaml"
+NOTEBOOKS_DIR = RUNS_FILE.parent
 REPORTS_DIR = REPO_ROOT / "reports"
 WORK_DIR = REPO_ROOT / ".build"
-PIN_FILE = REPO_ROOT / "requirements.txt"
+LOCK_FILE = REPO_ROOT / "requirements.lock"
 PACKAGE_DIR = Path(__file__).resolve().parent
 HASH_FILE = ".inputs-sha256"
+PUBLISHED = ".published"  # in reports/: the digest of the inputs the published report was built from
+CRASH_AT = "PLATGOV_CRASH_AT"
 KERNEL = "python3"  # run from the project's venv, this is the venv's own interpreter
 
 # Kernel launches pick free TCP ports and bind them a moment later; two launches at once can
@@ -49,58 +56,23 @@ class Paths:
     def notebooks_dir(self) -> Path:
         return self.runs_file.parent
 
-
-class BuildConfigError(Exception):
-    """``runs.yaml`` is malformed; the message says where."""
-
-
-@dataclass(frozen=True)
-class Run:
-    """One notebook executed with one set of parameters into one report folder."""
-
-    name: str
-    notebook: str
-    parameters: dict = field(hash=False)
+    @property
+    def staging_dir(self) -> Path:
+        return self.reports_dir.with_name(self.reports_dir.name + ".staging")
 
 
-def load_runs(runs_file: Path = RUNS_FILE) -> list[Run]:
-    """Expand ``runs.yaml`` (each entry's ``matrix`` crossed) into the list of runs."""
-    import yaml
-
-    if not runs_file.exists():  # a project without notebooks yet builds an empty report
-        return []
-    try:
-        spec = yaml.safe_load(runs_file.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as err:
-        raise BuildConfigError(f"{runs_file}: not valid YAML ({err})") from None
-    runs = []
-    for number, entry in enumerate(spec.get("runs", []), start=1):
-        where = f"{runs_file.name} entry {number}"
-        if not isinstance(entry, dict) or "notebook" not in entry or "output" not in entry:
-            raise BuildConfigError(f"{where}: needs 'notebook' and 'output'")
-        if not (runs_file.parent / entry["notebook"]).exists():
-            raise BuildConfigError(f"{where}: notebook {entry['notebook']} does not exist")
-        matrix = entry.get("matrix", {})
-        keys = sorted(matrix)
-        for values in itertools.product(*(matrix[k] for k in keys)):
-            params = {**entry.get("parameters", {}), **dict(zip(keys, values))}
-            try:
-                name = entry["output"].format(**params)
-            except KeyError as err:
-                raise BuildConfigError(f"{where}: output uses {err} which is not a parameter") from None
-            runs.append(Run(name, entry["notebook"], params))
-    names = [r.name for r in runs]
-    duplicated = sorted({n for n in names if names.count(n) > 1})
-    if duplicated:
-        raise BuildConfigError(f"{runs_file.name}: two runs write the same folder: {', '.join(duplicated)}")
-    return runs
+def crash_point(name: str) -> None:
+    """Fault injection for the crash tests: with ``PLATGOV_CRASH_AT=<name>`` in its environment
+    the build kills itself here with SIGKILL, as ``kill -9`` or a power cut would: no clean-up."""
+    if os.environ.get(CRASH_AT) == name:
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def shared_inputs_digest(data_dir: Path = DATA_DIR) -> str:
-    """What every run reads: the data, the helper package and the pinned environment."""
+    """What every run reads: the data, the helper package and the locked environment."""
     digest = hashlib.sha256()
     for part in (folder_digest(data_dir), folder_digest(PACKAGE_DIR, "*.py"),
-                 hashlib.sha256(PIN_FILE.read_bytes()).hexdigest()):
+                 hashlib.sha256(LOCK_FILE.read_bytes()).hexdigest()):
         digest.update(part.encode())
     return digest.hexdigest()
 
@@ -129,13 +101,12 @@ class _SerialLaunchEngine:
     @staticmethod
     def register() -> None:
         import papermill.engines as engines
+        from jupyter_core.utils import run_sync
         from papermill.clientwrap import PapermillNotebookClient
         from papermill.utils import remove_args
 
         class Client(PapermillNotebookClient):
             async def async_start_new_kernel(self, **kwargs):
-                import asyncio
-
                 await asyncio.to_thread(_KERNEL_LAUNCH.acquire)
                 try:
                     await super().async_start_new_kernel(**kwargs)
@@ -148,6 +119,12 @@ class _SerialLaunchEngine:
                     return await super().async_start_new_kernel_client()
                 finally:
                     _KERNEL_LAUNCH.release()
+                    crash_point("kernel")
+
+            # papermill calls the synchronous wrappers, which nbclient binds to its own async
+            # methods when its class is made: rebound here, or the two above are never called
+            start_new_kernel = run_sync(async_start_new_kernel)
+            start_new_kernel_client = run_sync(async_start_new_kernel_client)
 
         class Engine(engines.NBClientEngine):
             @classmethod
@@ -222,10 +199,11 @@ def execute(run: Run, digest: str, paths: Paths) -> RunResult:
     normalise_notebook(notebook_out)
     render_notebook_html(notebook_out, out / "notebook.html", title=run.name, depth=run.name.count("/") + 1)
     (out / HASH_FILE).write_text(digest)
+    crash_point("run-output")
     target = cache_dir(run, paths)
-    shutil.rmtree(target, ignore_errors=True)
     target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.move(str(out), str(target))
+    swap_in(out, target)
+    shutil.rmtree(out, ignore_errors=True)  # the previous output, if there was one
     return RunResult(run, True, time.monotonic() - start)
 
 
@@ -266,28 +244,38 @@ class Progress:
                 self._line(f"FAIL  {result.run.name} ({result.seconds:.1f}s)")
 
 
-def publish(runs: list[Run], results: dict[str, RunResult], paths: Paths) -> None:
-    """Assemble the report in a staging folder from the cached runs, then swap it in."""
+def publish(runs: list[Run], results: dict[str, RunResult], paths: Paths, stamp: str) -> None:
+    """Assemble the report, stamp included, in a staging folder from the cached runs, then swap
+    it in whole: the swap is the one moment the published report changes."""
     from . import exports
     from .report import write_index
 
-    reports_dir = paths.reports_dir
-    staging = reports_dir.with_name(reports_dir.name + ".staging")
-    shutil.rmtree(staging, ignore_errors=True)
+    reports_dir, staging = paths.reports_dir, paths.staging_dir
     staging.mkdir(parents=True)
     for run in runs:
         shutil.copytree(cache_dir(run, paths), staging / run.name, ignore=shutil.ignore_patterns(HASH_FILE))
+        crash_point("assembly")
     readme = reports_dir / "README.md"
     if readme.exists():
         shutil.copy2(readme, staging / "README.md")
     exports.publish(staging, paths.data_dir)
     write_index(staging, runs, results)
-    old = reports_dir.with_name(reports_dir.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
-    if reports_dir.exists():
-        os.replace(reports_dir, old)
-    os.replace(staging, reports_dir)
-    shutil.rmtree(old, ignore_errors=True)
+    (staging / PUBLISHED).write_text(stamp)
+    crash_point("swap")
+    swap_in(staging, reports_dir)
+    crash_point("swapped")
+    shutil.rmtree(staging, ignore_errors=True)  # the previous report
+
+
+def clean_leftovers(paths: Paths) -> None:
+    """Remove what a killed build left: half-written run folders, a staging report, a previous
+    report or cached run still set aside by the fallback of :func:`swap_in`."""
+    shutil.rmtree(paths.work_dir / "tmp", ignore_errors=True)
+    recover(paths.reports_dir)
+    shutil.rmtree(paths.staging_dir, ignore_errors=True)
+    for aside in sorted((paths.work_dir / "runs").rglob("*" + ASIDE), reverse=True):
+        if aside.is_dir():
+            recover(aside.with_name(aside.name.removesuffix(ASIDE)))
 
 
 def published_stamp(digests: dict[str, str]) -> str:
@@ -296,14 +284,33 @@ def published_stamp(digests: dict[str, str]) -> str:
 
 def build(jobs: int | None = None, force: bool = False, only: list[str] | None = None,
           paths: Paths = Paths(), stream=sys.stdout) -> int:
-    """Build the report; return the exit code (0 ok, 1 a run failed, 2 bad data or config)."""
+    """Build the report; return the exit code (0 ok, 1 a run failed, 2 bad data or config).
+    Raises BuildConfigError, before any kernel starts, when runs.yaml is wrong."""
+    with _one_build_at_a_time(paths, stream):
+        return _build(jobs, force, only, paths, stream)
+
+
+@contextmanager
+def _one_build_at_a_time(paths: Paths, stream) -> Iterator[None]:
+    """The build lock on the work folder (a wait is said, with the other build's pid); then the
+    leftovers of a killed build go."""
+    def waiting(pid: str) -> None:
+        print(f"another build (pid {pid}) is using {_rel(paths.work_dir)}; waiting for it to finish",
+              file=stream, flush=True)
+
+    with build_lock(paths.work_dir / "build.lock", waiting):
+        clean_leftovers(paths)
+        yield
+
+
+def _build(jobs: int | None, force: bool, only: list[str] | None, paths: Paths, stream) -> int:
     runs = load_runs(paths.runs_file)
     if only:
         runs = [r for r in runs if any(r.name == o or r.name.startswith(o.rstrip("/") + "/") for o in only)]
     shared = shared_inputs_digest(paths.data_dir)
     digests = {r.name: run_digest(r, shared, paths.notebooks_dir) for r in runs}
     stale = [r for r in runs if force or not is_current(r, digests[r.name], paths)]
-    stamp_file = paths.reports_dir / ".published"
+    stamp_file = paths.reports_dir / PUBLISHED
     stamp = published_stamp(digests)
     if not stale and not only and stamp_file.exists() and stamp_file.read_text() == stamp:
         print(f"report is up to date ({len(runs)} runs, nothing changed): {_rel(paths.reports_dir / 'index.html')}",
@@ -319,6 +326,7 @@ def build(jobs: int | None = None, force: bool = False, only: list[str] | None =
         for problem in problems:
             print(f"  {problem}", file=stream)
         return 2
+    check_studies(runs, paths.runs_file, paths.data_dir)
 
     jobs = jobs or os.cpu_count() or 1
     stale = longest_first(stale, paths)
@@ -343,8 +351,7 @@ def build(jobs: int | None = None, force: bool = False, only: list[str] | None =
         print(f"built {len(stale)} run(s) into {_rel(paths.work_dir / 'runs')}; run without --only to publish",
               file=stream)
         return 0
-    publish(runs, results, paths)
-    stamp_file.write_text(stamp)
+    publish(runs, results, paths, stamp)
     print(f"report written: {_rel(paths.reports_dir / 'index.html')}", file=stream)
     return 0
 
@@ -405,13 +412,14 @@ def tree_hashes(folder: Path) -> dict[str, str]:
 def check_reproducible(jobs: int | None = None, paths: Paths = Paths(), stream=sys.stdout) -> int:
     """Two clean builds of the same inputs must give identical bytes for every output file."""
     hashes = []
-    for attempt in (1, 2):
-        print(f"clean build {attempt} of 2", file=stream, flush=True)
-        shutil.rmtree(paths.work_dir / "runs", ignore_errors=True)
-        code = build(jobs=jobs, force=True, paths=paths, stream=stream)
-        if code:
-            return code
-        hashes.append(tree_hashes(paths.reports_dir))
+    with _one_build_at_a_time(paths, stream):
+        for attempt in (1, 2):
+            print(f"clean build {attempt} of 2", file=stream, flush=True)
+            shutil.rmtree(paths.work_dir / "runs", ignore_errors=True)
+            code = _build(jobs, True, None, paths, stream)
+            if code:
+                return code
+            hashes.append(tree_hashes(paths.reports_dir))
     differing = sorted(k for k in hashes[0].keys() | hashes[1].keys() if hashes[0].get(k) != hashes[1].get(k))
     for name in differing:
         print(f"  differs between the two builds: reports/{name}", file=stream)
@@ -457,8 +465,9 @@ def bench(jobs: int | None = None, stream=sys.stdout) -> int:
     def quiet_build() -> None:
         subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
-    shutil.rmtree(WORK_DIR / "runs", ignore_errors=True)
-    (REPORTS_DIR / ".published").unlink(missing_ok=True)
+    with _one_build_at_a_time(Paths(), stream):
+        shutil.rmtree(WORK_DIR / "runs", ignore_errors=True)
+        (REPORTS_DIR / PUBLISHED).unlink(missing_ok=True)
     cold = timed(quiet_build)
 
     def sequential() -> None:

@@ -1,4 +1,5 @@
-"""Shared fixtures: the full report, built once per test session (see test_build.py)."""
+"""Shared fixtures: the full report, built once per test session (see test_build.py), and the
+tiny project of tiny_project.py."""
 from __future__ import annotations
 
 import io
@@ -6,6 +7,7 @@ import io
 import pytest
 
 from platgov_analysis import build as b
+from tiny_project import make_tiny
 
 
 @pytest.fixture(scope="session")
@@ -17,3 +19,8 @@ def report(tmp_path_factory):
     code = b.build(paths=b.Paths(reports_dir=reports), stream=out)
     assert code == 0, out.getvalue()
     return reports
+
+
+@pytest.fixture
+def tiny(tmp_path) -> b.Paths:
+    return make_tiny(tmp_path)

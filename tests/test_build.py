@@ -2,19 +2,19 @@
 rebuilds, failure handling, byte-identical outputs.
 
 The full report comes from the session fixture ``report`` (conftest.py). Failure and
-incremental behaviour is tested on a tiny project of two notebooks so it stays fast.
+incremental behaviour is tested on a tiny project of two notebooks (fixture ``tiny``) so it stays
+fast.
 """
 from __future__ import annotations
 
 import hashlib
 import io
 import json
+import os
 import re
-import shutil
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import nbformat
 import networkx as nx
@@ -22,7 +22,9 @@ import pandas as pd
 import pytest
 
 from platgov_analysis import build as b
-from platgov_analysis.data import DATA_DIR, REPO_ROOT
+from platgov_analysis.data import REPO_ROOT
+from platgov_analysis.runs import BuildConfigError
+from tiny_project import GOOD, build_quietly, write_notebook
 
 
 def test_every_run_is_published_with_notebook_and_figures(report):
@@ -119,57 +121,24 @@ def test_two_builds_give_identical_bytes(report, tmp_path):
 
 # ----------------------------------------------------------------- a tiny project
 
-GOOD = ["value = 1\nout_dir = '.'", "from pathlib import Path\nPath(out_dir, 'value.txt').write_text(str(value))"]
-
-
-def _notebook(path: Path, cells: list[str]) -> None:
-    book = nbformat.v4.new_notebook()
-    book.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    book.cells = [nbformat.v4.new_code_cell(src) for src in cells]
-    book.cells[0].metadata["tags"] = ["parameters"]
-    for i, cell in enumerate(book.cells):
-        cell["id"] = f"c{i}"
-    nbformat.write(book, path)
-
-
-@pytest.fixture
-def tiny(tmp_path) -> b.Paths:
-    notebooks = tmp_path / "notebooks"
-    notebooks.mkdir()
-    _notebook(notebooks / "a.ipynb", GOOD)
-    _notebook(notebooks / "b.ipynb", GOOD)
-    (notebooks / "runs.yaml").write_text(
-        "runs:\n  - notebook: a.ipynb\n    output: a\n  - notebook: b.ipynb\n    output: b/{value}\n"
-        "    matrix:\n      value: [2]\n", encoding="utf-8")
-    data = tmp_path / "data"
-    shutil.copytree(DATA_DIR, data)
-    return b.Paths(runs_file=notebooks / "runs.yaml", data_dir=data, reports_dir=tmp_path / "reports",
-                   work_dir=tmp_path / "work")
-
-
-def _build(paths: b.Paths, **kwargs) -> tuple[int, str]:
-    out = io.StringIO()
-    return b.build(paths=paths, stream=out, **kwargs), out.getvalue()
-
-
 def test_editing_a_notebook_rebuilds_only_its_runs_and_data_rebuilds_all(tiny):
-    assert _build(tiny)[0] == 0
+    assert build_quietly(tiny)[0] == 0
     assert (tiny.reports_dir / "b/2/value.txt").read_text() == "2"
-    _notebook(tiny.notebooks_dir / "a.ipynb", [GOOD[0], GOOD[1] + "\n# edited"])
-    code, log = _build(tiny)
+    write_notebook(tiny.notebooks_dir / "a.ipynb", [GOOD[0], GOOD[1] + "\n# edited"])
+    code, log = build_quietly(tiny)
     assert code == 0 and "building 1 of 2 runs" in log and "ok    a" in log
     (tiny.data_dir / "studies.csv").touch()  # a new timestamp is not a change
-    assert "up to date" in _build(tiny)[1]
+    assert "up to date" in build_quietly(tiny)[1]
     b.edit_note(tiny.data_dir / "studies.csv")
-    assert "building 2 of 2 runs" in _build(tiny)[1]
+    assert "building 2 of 2 runs" in build_quietly(tiny)[1]
 
 
 def test_a_failing_run_leaves_the_published_report_untouched(tiny):
-    assert _build(tiny)[0] == 0
+    assert build_quietly(tiny)[0] == 0
     index_before = (tiny.reports_dir / "index.html").read_bytes()
-    _notebook(tiny.notebooks_dir / "b.ipynb", [GOOD[0], "1 / 0"])
-    _notebook(tiny.notebooks_dir / "a.ipynb", [GOOD[0], GOOD[1] + "\n# edited"])
-    code, log = _build(tiny)
+    write_notebook(tiny.notebooks_dir / "b.ipynb", [GOOD[0], "1 / 0"])
+    write_notebook(tiny.notebooks_dir / "a.ipynb", [GOOD[0], GOOD[1] + "\n# edited"])
+    code, log = build_quietly(tiny)
     assert code == 1
     message = next(line for line in log.splitlines() if "failed in cell" in line)
     assert "run b/2" in message and "ZeroDivisionError" in message and "b.ipynb" in message
@@ -180,11 +149,11 @@ def test_a_failing_run_leaves_the_published_report_untouched(tiny):
 
 
 def test_bad_data_stop_the_build_with_a_sentence_and_keep_the_report(tiny):
-    assert _build(tiny)[0] == 0
+    assert build_quietly(tiny)[0] == 0
     index_before = (tiny.reports_dir / "index.html").read_bytes()
     studies = tiny.data_dir / "studies.csv"
     studies.write_text(studies.read_text(encoding="utf-8").replace(",simplified,", ",cyrillic,", 1), encoding="utf-8")
-    code, log = _build(tiny)
+    code, log = build_quietly(tiny)
     assert code == 2
     assert re.search(r'studies\.csv row 2, field script: "cyrillic" is not one of the allowed values', log)
     assert (tiny.reports_dir / "index.html").read_bytes() == index_before
@@ -192,8 +161,38 @@ def test_bad_data_stop_the_build_with_a_sentence_and_keep_the_report(tiny):
 
 def test_a_runs_list_naming_a_missing_notebook_is_a_sentence(tiny):
     tiny.runs_file.write_text("runs:\n  - notebook: missing.ipynb\n    output: m\n", encoding="utf-8")
-    with pytest.raises(b.BuildConfigError, match="entry 1: notebook missing.ipynb does not exist"):
+    with pytest.raises(BuildConfigError, match="entry 1: notebook missing.ipynb does not exist"):
         b.load_runs(tiny.runs_file)
+
+
+def test_a_parameter_the_notebook_does_not_declare_is_a_sentence(tiny):
+    tiny.runs_file.write_text("runs:\n  - notebook: a.ipynb\n    output: a\n    parameters:\n      valeu: 3\n",
+                              encoding="utf-8")
+    with pytest.raises(BuildConfigError, match=r"^runs.yaml entry 1: parameter valeu is not in the parameters "
+                                                 r"cell of a.ipynb \(it has: out_dir, value\)$"):
+        b.load_runs(tiny.runs_file)
+
+
+STUDY_NOTEBOOK = ["study_id = 'song2026'\nout_dir = '.'", "print(study_id)"]
+
+
+@pytest.mark.parametrize("entry, sentence", [
+    ("  - notebook: a.ipynb\n    output: a/{valeu}\n    matrix:\n      valeu: [1, 2]\n",
+     "runs.yaml entry 1: parameter valeu is not in the parameters cell of a.ipynb (it has: out_dir, value)"),
+    ("  - notebook: s.ipynb\n    output: s/{study_id}\n    matrix:\n      study_id: [wu2022, wu2023]\n",
+     "runs.yaml: run s/wu2023 asks for study_id wu2023, which is not a study in data/studies.csv (there: "),
+], ids=["unknown-parameter", "unknown-study"])
+def test_runs_list_mistakes_are_one_sentence_before_any_kernel_starts(tmp_path, entry, sentence):
+    write_notebook(tmp_path / "a.ipynb", GOOD)
+    write_notebook(tmp_path / "s.ipynb", STUDY_NOTEBOOK)
+    (tmp_path / "runs.yaml").write_text("runs:\n" + entry, encoding="utf-8")
+    # a kernel starting would kill this build (exit -9) instead of the exit 2 of bad input
+    result = subprocess.run([sys.executable, "-m", "platgov_analysis", "build", "--runs", str(tmp_path / "runs.yaml")],
+                            capture_output=True, text=True, cwd=REPO_ROOT, env={**os.environ, b.CRASH_AT: "kernel"})
+    assert result.returncode == 2, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(sentence), result.stdout
+    assert result.stderr == ""
 
 
 def test_build_cli_reports_bad_runs_list_with_exit_2(tmp_path):
@@ -222,7 +221,7 @@ def test_hashes_change_with_content_not_timestamps(tmp_path):
 def test_a_project_without_notebooks_builds_an_empty_report(tmp_path):
     paths = b.Paths(runs_file=tmp_path / "notebooks" / "runs.yaml", reports_dir=tmp_path / "reports",
                     work_dir=tmp_path / "work")
-    code, log = _build(paths)
+    code, log = build_quietly(paths)
     assert code == 0, log
     assert "0 runs" in (paths.reports_dir / "index.html").read_text(encoding="utf-8")
 
@@ -245,7 +244,7 @@ def test_a_build_leaves_no_event_loop_or_socket_open(tiny):
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ResourceWarning)
-        assert _build(tiny, force=True)[0] == 0
+        assert build_quietly(tiny, force=True)[0] == 0
         gc.collect()
     leaks = [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)]
     assert leaks == []
