@@ -71,7 +71,7 @@ def _all_images_render(driver) -> list[str]:
     return [src for src, ok in driver.execute_script(IMAGES_LOADED) if not ok]
 
 
-def test_index_loads_with_every_image_and_link(report, browser, tmp_path):
+def test_index_loads_with_every_image_and_link(report, browser):
     index = report / "index.html"
     browser.get(index.as_uri())
     assert browser.title == "platgov report"
@@ -89,13 +89,17 @@ def test_index_loads_with_every_image_and_link(report, browser, tmp_path):
     for link in links:
         target = Path(unquote(urlparse(link).path))
         assert target.exists(), f"broken link: {link}"
-        if target.suffix == ".html" and target != index:
+        if target.name == "notebook.html":
             pages.append(link)
     for page in pages[:: max(1, len(pages) // 8)]:  # a spread of the notebook pages
         browser.get(page)
         assert browser.title.endswith("platgov")
         assert _all_images_render(browser) == [], page
         assert browser.find_elements("css selector", ".output_png, .output_area img")
+    # a caption's evidence id opens its quote in the evidence browser
+    cited = next(link for link in links if "evidence.html#" in link)
+    browser.get(cited)
+    assert browser.execute_script("return document.querySelector(':target').className") == "quote"
 
 
 # ------------------------------------------------------- the pages, written from the data

@@ -14,7 +14,7 @@ import pandas as pd
 from ..data import read_descriptor
 from ..labels import code_labels, localized, text
 from .matrix import cell_id
-from .pages import page_name, write_page
+from .pages import page_name, study_labels, write_page
 
 EVIDENCE = "evidence"
 
@@ -63,9 +63,8 @@ def evidence_context(tables: dict[str, pd.DataFrame], descriptor: dict, lang: st
                        "dimension": code_label.get(row["dimension_id"], row["dimension_id"]), "uses": cited,
                        "tables": sorted({u["table"] for u in cited}),
                        "conditions": sorted({u["condition"] for u in cited if "condition" in u})})
-    studies = tables["studies"]
     options = {
-        "study": list(zip(studies["study_id"], localized(studies, "authors", lang) + " " + studies["year"].astype("string"))),
+        "study": list(study_labels(tables, lang).items()),
         "table": [(name, name) for name in sorted({t for q in quotes for t in q["tables"]})],
         "condition": [(c, f"{c} · {code_label[c]}") for c in codebook.loc[codebook["scheme"].isin(["condition", "outcome"]), "code_id"]],
         "dimension": sorted({(q["dimension_id"], q["dimension"]) for q in quotes if q["dimension_id"]}),

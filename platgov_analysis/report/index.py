@@ -35,6 +35,7 @@ def write_index(report_dir: Path, runs, data_dir: Path, notebooks_dir: Path) -> 
     write_evidence(report_dir, tables, data_dir)
     write_page(report_dir, "matrix", "matrix.html", context=lambda lang: matrix_context(tables, lang, result))
     graph = write_network_viewer(report_dir, tables)
+    focal = cases.focal_cases(tables)
     groups: dict[str, list] = {}
     for run in runs:  # groups in the order of the runs list, which puts each study's material first
         groups.setdefault(run.notebook, []).append(_run_entry(report_dir, run))
@@ -44,7 +45,7 @@ def write_index(report_dir: Path, runs, data_dir: Path, notebooks_dir: Path) -> 
         "folder": INTERCHANGE_DIR, "studies": study_cards(tables, runs, lang),
         "headline": _headline(report_dir, tables, result, graph, lang),
         "result": None if result is None else {"solutions": solution_rows(result)},
-        "names": dict(zip(cases.focal_cases(tables)["case_id"], localized(cases.focal_cases(tables), "name", lang))),
+        "names": dict(zip(focal["case_id"], localized(focal, "name", lang))),
         "matrix_href": page_name("matrix", lang)})
     return report_dir / "index.html"
 

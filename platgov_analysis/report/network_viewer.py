@@ -14,9 +14,9 @@ import networkx as nx
 import pandas as pd
 
 from .. import networks
-from ..labels import code_labels, localized
+from ..labels import code_labels
 from ..runs import EVERY_STUDY
-from .pages import write_page
+from .pages import study_labels, write_page
 
 SEED = 7  # the networks notebook's layout_seed: the viewer opens as its figure is drawn
 SCALE = 120  # layout units -> screen pixels at zoom 1
@@ -39,7 +39,6 @@ def viewer_data(tables: dict[str, pd.DataFrame], graph: nx.MultiDiGraph, positio
     other = "zh" if lang == "en" else "en"
     vocabulary = tables["vocabulary"]
     quotes = tables["evidence"].set_index("evidence_id")
-    studies = tables["studies"]
     nodes = [{"id": node, "name": attrs.get(f"name_{lang}") or attrs.get(f"name_{other}") or node,
               "sector": attrs["sector"], "kind": attrs["kind"], "studies": attrs["studies"].split(";"),
               "colour": networks.SECTOR_COLOURS.get(attrs["sector"], networks.NEUTRAL_COLOUR)}
@@ -57,7 +56,7 @@ def viewer_data(tables: dict[str, pd.DataFrame], graph: nx.MultiDiGraph, positio
     used = {field: sorted({e[key] for e in edges}) for field, key in (("relation_type", "type"), ("tone", "tone"),
                                                                      ("status", "status"))}
     return {"nodes": nodes, "edges": edges, "positions": positions,
-            "studies": dict(zip(studies["study_id"], localized(studies, "authors", lang) + " " + studies["year"].astype("string"))),
+            "studies": study_labels(tables, lang),
             "labels": labels, "used": used, "default_statuses": list(networks.ACTUAL),
             "sectors": networks.SECTOR_COLOURS}
 

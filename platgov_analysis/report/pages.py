@@ -17,7 +17,7 @@ from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup, escape
 from pylopdf_fonts_zh_cn import sans_path
 
-from ..labels import LANGS, text
+from ..labels import LANGS, localized, text
 
 HERE = Path(__file__).resolve().parent
 ASSETS = "assets"
@@ -31,6 +31,14 @@ PAGES = (("index", "Report", "报告"), ("evidence", "Evidence", "证据"), ("ma
 def page_name(stem: str, lang: str) -> str:
     """The file of a report page in a language: ``evidence.html`` (en), ``evidence-zh.html``."""
     return f"{stem}.html" if lang == LANGS[0] else f"{stem}-{lang}.html"
+
+
+def study_labels(tables, lang: str) -> dict[str, str]:
+    """Each study's authors and year in ``lang``, as filters and menus name it."""
+    studies = tables["studies"]
+    years = studies["year"].astype("string").fillna("")
+    return {study: f"{authors} {year}".strip()
+            for study, authors, year in zip(studies["study_id"], localized(studies, "authors", lang), years)}
 
 
 def json_script(value) -> Markup:
