@@ -20,15 +20,16 @@ EVIDENCE = "evidence"
 
 
 def evidence_columns(descriptor: dict) -> list[tuple[str, str, list[str]]]:
-    """(table, column, primary key) for every column of another table that holds evidence ids."""
+    """(table, column, primary key) of every foreign key into the evidence table, read from the
+    schema, so a new evidence column counts without a change here."""
     found = []
     for resource in descriptor["resources"]:
-        if resource["name"] == EVIDENCE:
-            continue
         key = resource["schema"].get("primaryKey", [])
         key = [key] if isinstance(key, str) else list(key)
-        found += [(resource["name"], field["name"], key) for field in resource["schema"]["fields"]
-                  if field["name"].endswith("evidence_id")]
+        for foreign in resource["schema"].get("foreignKeys", []):
+            if foreign["reference"]["resource"] == EVIDENCE:
+                fields = [foreign["fields"]] if isinstance(foreign["fields"], str) else foreign["fields"]
+                found.append((resource["name"], fields[-1], key))
     return found
 
 
