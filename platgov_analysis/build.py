@@ -69,9 +69,10 @@ def crash_point(name: str) -> None:
 
 
 def shared_inputs_digest(data_dir: Path = DATA_DIR) -> str:
-    """What every run reads: the data, the helper package and the locked environment."""
+    """What every run reads: the data, the helper package (its code, the report's templates and
+    assets) and the locked environment."""
     digest = hashlib.sha256()
-    for part in (folder_digest(data_dir), folder_digest(PACKAGE_DIR, "*.py"),
+    for part in (folder_digest(data_dir), folder_digest(PACKAGE_DIR),
                  hashlib.sha256(LOCK_FILE.read_bytes()).hexdigest()):
         digest.update(part.encode())
     return digest.hexdigest()
@@ -259,7 +260,7 @@ def publish(runs: list[Run], results: dict[str, RunResult], paths: Paths, stamp:
     if readme.exists():
         shutil.copy2(readme, staging / "README.md")
     exports.publish(staging, paths.data_dir)
-    write_index(staging, runs, results)
+    write_index(staging, runs, paths.data_dir, paths.notebooks_dir)
     (staging / PUBLISHED).write_text(stamp)
     crash_point("swap")
     swap_in(staging, reports_dir)

@@ -34,6 +34,11 @@ class Run:
 
 def notebook_parameters(path: Path) -> set[str]:
     """The names assigned in the notebook's cell tagged ``parameters`` (papermill's convention)."""
+    return set(parameter_defaults(path))
+
+
+def parameter_defaults(path: Path) -> dict:
+    """Each name the ``parameters`` cell assigns with its default (None where it is not a literal)."""
     import nbformat
 
     try:
@@ -42,16 +47,21 @@ def notebook_parameters(path: Path) -> set[str]:
         raise BuildConfigError(f"{path.name}: not a readable notebook ({str(err).splitlines()[0]})") from None
     cell = next((c for c in cells if "parameters" in c.metadata.get("tags", [])), None)
     if cell is None:
-        return set()
+        return {}
     try:
         body = ast.parse(cell.source).body
     except SyntaxError as err:
         raise BuildConfigError(f"{path.name}: the parameters cell is not valid Python (line {err.lineno})") from None
-    names = set()
+    defaults = {}
     for node in body:
         targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
-        names |= {target.id for target in targets if isinstance(target, ast.Name)}
-    return names
+        for target in targets:
+            if isinstance(target, ast.Name):
+                try:
+                    defaults[target.id] = ast.literal_eval(node.value) if node.value is not None else None
+                except ValueError:
+                    defaults[target.id] = None
+    return defaults
 
 
 def load_runs(runs_file: Path = RUNS_FILE) -> list[Run]:

@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 
 from platgov_analysis import data
+from platgov_analysis.report.evidence import evidence_columns
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO.parent / "shared" / "seeds"
@@ -273,21 +274,9 @@ def test_summary_prints_the_kappa_table(tables, data_copy):
 # checks first
 
 
-def evidence_columns(descriptor: dict) -> list[tuple[str, str]]:
-    """(table, field) of every foreign key into the evidence table, read from the schema, so a
-    new evidence column counts without a change here."""
-    pairs = []
-    for res in descriptor["resources"]:
-        for key in res["schema"].get("foreignKeys", []):
-            if key["reference"]["resource"] == "evidence":
-                fields = [key["fields"]] if isinstance(key["fields"], str) else key["fields"]
-                pairs.append((res["name"], fields[-1]))
-    return pairs
-
-
 def test_every_quote_is_cited_by_a_row_or_kept_as_context(tables, data_copy):
     cited = set()
-    for table, field in evidence_columns(data.read_descriptor(data_copy)):
+    for table, field, _ in evidence_columns(data.read_descriptor(data_copy)):
         cited |= set(tables[table][field].dropna())
     evidence = tables["evidence"]
     orphans = evidence[~evidence["evidence_id"].isin(cited) & evidence["context_note"].isna()]
