@@ -1,0 +1,102 @@
+"""The build itself: decide which runs are stale, execute them in parallel, publish."""
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from contextlib import contextmanager
+
+from ..buildlock import build_lock
+from ..runs import Run, check_studies, load_runs
+from .cache import is_current, published_stamp, run_digest, shared_inputs_digest
+from .execute import RunResult, execute
+from .kernels import close_thread_event_loop, register_engine
+from .paths import PUBLISHED, Paths, rel
+from .publish import clean_leftovers, publish
+from .schedule import Progress, longest_first, record_durations
+
+
+def build(jobs: int | None = None, force: bool = False, only: list[str] | None = None,
+          paths: Paths = Paths(), stream=sys.stdout) -> int:
+    """Build the report; return the exit code (0 ok, 1 a run failed, 2 bad data or config).
+    Raises BuildConfigError, before any kernel starts, when runs.yaml is wrong."""
+    with one_build_at_a_time(paths, stream):
+        return build_locked(jobs, force, only, paths, stream)
+
+
+@contextmanager
+def one_build_at_a_time(paths: Paths, stream) -> Iterator[None]:
+    """The build lock on the work folder (a wait is said, with the other build's pid); then the
+    leftovers of a killed build go."""
+    def waiting(pid: str) -> None:
+        print(f"another build (pid {pid}) is using {rel(paths.work_dir)}; waiting for it to finish",
+              file=stream, flush=True)
+
+    with build_lock(paths.work_dir / "build.lock", waiting):
+        clean_leftovers(paths)
+        yield
+
+
+def build_locked(jobs: int | None, force: bool, only: list[str] | None, paths: Paths, stream) -> int:
+    """:func:`build`, for a caller that holds the build lock already."""
+    runs = load_runs(paths.runs_file)
+    if only:
+        runs = [r for r in runs if any(r.name == o or r.name.startswith(o.rstrip("/") + "/") for o in only)]
+    shared = shared_inputs_digest(paths.data_dir)
+    digests = {r.name: run_digest(r, shared, paths.notebooks_dir) for r in runs}
+    stale = [r for r in runs if force or not is_current(r, digests[r.name], paths)]
+    stamp_file = paths.reports_dir / PUBLISHED
+    stamp = published_stamp(digests)
+    if not stale and not only and stamp_file.exists() and stamp_file.read_text() == stamp:
+        print(f"report is up to date ({len(runs)} runs, nothing changed): {rel(paths.reports_dir / 'index.html')}",
+              file=stream)
+        return 0
+
+    from ..data import validate_once
+
+    problems = validate_once(paths.data_dir)
+    if problems:
+        print("The data do not validate, so the report was not rebuilt (the last report is untouched):",
+              file=stream)
+        for problem in problems:
+            print(f"  {problem}", file=stream)
+        return 2
+    check_studies(runs, paths.runs_file, paths.data_dir)
+
+    jobs = jobs or os.cpu_count() or 1
+    stale = longest_first(stale, paths)
+    print(f"building {len(stale)} of {len(runs)} runs with {jobs} parallel jobs "
+          f"({len(runs) - len(stale)} up to date)", file=stream, flush=True)
+    register_engine()
+    progress = Progress(len(stale), stream)
+    results: dict[str, RunResult] = {}
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        futures = [pool.submit(_tracked, run, digests[run.name], paths, progress) for run in stale]
+        for future in as_completed(futures):
+            result = future.result()
+            results[result.run.name] = result
+    record_durations(results.values(), paths)
+    failures = [r for r in results.values() if not r.ok]
+    if failures:
+        print(f"{len(failures)} run(s) failed; the published report was left as it was:", file=stream)
+        for failure in sorted(failures, key=lambda r: r.run.name):
+            print(f"  {failure.message}", file=stream)
+        return 1
+    if only:
+        print(f"built {len(stale)} run(s) into {rel(paths.work_dir / 'runs')}; run without --only to publish",
+              file=stream)
+        return 0
+    publish(runs, results, paths, stamp)
+    print(f"report written: {rel(paths.reports_dir / 'index.html')}", file=stream)
+    return 0
+
+
+def _tracked(run: Run, digest: str, paths: Paths, progress: Progress) -> RunResult:
+    progress.started(run)
+    try:
+        result = execute(run, digest, paths)
+    finally:
+        close_thread_event_loop()
+    progress.finished(result)
+    return result
