@@ -9,7 +9,7 @@ from contextlib import contextmanager
 
 from ..buildlock import build_lock
 from ..runs import Run, check_studies, load_runs
-from .cache import is_current, published_stamp, run_digest, shared_inputs_digest
+from .cache import Inputs, current_digest, is_current, published_stamp
 from .execute import RunResult, execute
 from .kernels import close_thread_event_loop, register_engine
 from .paths import PUBLISHED, Paths, rel
@@ -43,12 +43,11 @@ def build_locked(jobs: int | None, force: bool, only: list[str] | None, paths: P
     runs = load_runs(paths.runs_file)
     if only:
         runs = [r for r in runs if any(r.name == o or r.name.startswith(o.rstrip("/") + "/") for o in only)]
-    shared = shared_inputs_digest(paths.data_dir)
-    digests = {r.name: run_digest(r, shared, paths.notebooks_dir) for r in runs}
+    inputs = Inputs(paths.data_dir)
+    digests = {r.name: current_digest(r, inputs, paths) for r in runs}
     stale = [r for r in runs if force or not is_current(r, digests[r.name], paths)]
     stamp_file = paths.reports_dir / PUBLISHED
-    stamp = published_stamp(digests)
-    if not stale and not only and stamp_file.exists() and stamp_file.read_text() == stamp:
+    if not stale and not only and stamp_file.exists() and stamp_file.read_text() == published_stamp(digests):
         print(f"report is up to date ({len(runs)} runs, nothing changed): {rel(paths.reports_dir / 'index.html')}",
               file=stream)
         return 0
@@ -72,7 +71,7 @@ def build_locked(jobs: int | None, force: bool, only: list[str] | None, paths: P
     progress = Progress(len(stale), stream)
     results: dict[str, RunResult] = {}
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(_tracked, run, digests[run.name], paths, progress) for run in stale]
+        futures = [pool.submit(_tracked, run, inputs, paths, progress) for run in stale]
         for future in as_completed(futures):
             result = future.result()
             results[result.run.name] = result
@@ -87,15 +86,16 @@ def build_locked(jobs: int | None, force: bool, only: list[str] | None, paths: P
         print(f"built {len(stale)} run(s) into {rel(paths.work_dir / 'runs')}; run without --only to publish",
               file=stream)
         return 0
-    publish(runs, results, paths, stamp)
+    digests.update({name: result.digest for name, result in results.items()})
+    publish(runs, results, paths, published_stamp(digests))
     print(f"report written: {rel(paths.reports_dir / 'index.html')}", file=stream)
     return 0
 
 
-def _tracked(run: Run, digest: str, paths: Paths, progress: Progress) -> RunResult:
+def _tracked(run: Run, inputs: Inputs, paths: Paths, progress: Progress) -> RunResult:
     progress.started(run)
     try:
-        result = execute(run, digest, paths)
+        result = execute(run, inputs, paths)
     finally:
         close_thread_event_loop()
     progress.finished(result)

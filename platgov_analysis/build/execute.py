@@ -7,9 +7,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import recording
 from ..folders import swap_in
 from ..runs import Run
-from .cache import cache_dir
+from .cache import DEPS_FILE, Inputs, cache_dir, recorded, run_digest
 from .kernels import ENGINE
 from .paths import HASH_FILE, KERNEL, Paths, crash_point, rel
 
@@ -20,6 +21,7 @@ class RunResult:
     ok: bool
     seconds: float
     message: str = ""
+    digest: str | None = None  # of the inputs the run read, as its record says
 
 
 def normalise_notebook(path: Path) -> None:
@@ -37,7 +39,7 @@ def normalise_notebook(path: Path) -> None:
     nbformat.write(nb, path)
 
 
-def execute(run: Run, digest: str, paths: Paths) -> RunResult:
+def execute(run: Run, inputs: Inputs, paths: Paths) -> RunResult:
     """Execute one run into a fresh folder; on success it replaces the run's cached output.
 
     A failed run keeps its executed notebook under ``.build/failed/`` for inspection.
@@ -59,7 +61,11 @@ def execute(run: Run, digest: str, paths: Paths) -> RunResult:
             # the kernel's working directory; papermill's own cwd= would chdir this whole
             # process, which races between parallel runs
             resources={"metadata": {"path": str(out)}},
-            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],  # no per-run TCP or shutdown notices
+            # no per-run TCP or shutdown notices; the recording of what the run reads starts
+            # before its first cell (without binding a name the notebook could come to rely on)
+            extra_arguments=["--IPKernelApp.log_level=CRITICAL",
+                             "--IPKernelApp.exec_lines=__import__('platgov_analysis.recording')"],
+            kernel_env={recording.ENV: str(out / DEPS_FILE), recording.DATA_ENV: str(paths.data_dir)},
         )
     except PapermillExecutionError as err:
         failed = paths.work_dir / "failed" / run.name
@@ -74,10 +80,11 @@ def execute(run: Run, digest: str, paths: Paths) -> RunResult:
         return RunResult(run, False, time.monotonic() - start, f"run {run.name} failed: {type(err).__name__}: {err}")
     normalise_notebook(notebook_out)
     render_notebook_html(notebook_out, out / "notebook.html", title=run.name, depth=run.name.count("/") + 1)
+    digest = run_digest(run, recorded(out), inputs, paths.notebooks_dir)
     (out / HASH_FILE).write_text(digest)
     crash_point("run-output")
     target = cache_dir(run, paths)
     target.parent.mkdir(parents=True, exist_ok=True)
     swap_in(out, target)
     shutil.rmtree(out, ignore_errors=True)  # the previous output, if there was one
-    return RunResult(run, True, time.monotonic() - start)
+    return RunResult(run, True, time.monotonic() - start, digest=digest)

@@ -2,42 +2,45 @@
 from __future__ import annotations
 
 import asyncio
+import atexit
+import itertools
+import os
+import shutil
+import tempfile
 import threading
 
 from .paths import crash_point
 
-# Kernel launches pick free TCP ports and bind them a moment later; two launches at once can
-# pick the same ports. Launching one kernel at a time (until it answers) closes that race.
-_KERNEL_LAUNCH = threading.Lock()
+_SOCKETS: list[str] = []  # the folder of this process's kernel sockets, made on first use
+_SOCKETS_MADE = threading.Lock()
+_NUMBER = itertools.count()
 ENGINE = "platgov"
 
 
 def register_engine() -> None:
-    """Register the engine ``platgov``: nbclient's, launching kernels one at a time."""
+    """Register the engine ``platgov``: nbclient's, kernels on IPC sockets, each with the
+    environment variables ``kernel_env`` adds."""
     import papermill.engines as engines
     from jupyter_core.utils import run_sync
     from papermill.clientwrap import PapermillNotebookClient
     from papermill.utils import remove_args
 
     class Client(PapermillNotebookClient):
-        async def async_start_new_kernel(self, **kwargs):
-            await asyncio.to_thread(_KERNEL_LAUNCH.acquire)
-            try:
-                await super().async_start_new_kernel(**kwargs)
-            except BaseException:
-                _KERNEL_LAUNCH.release()
-                raise
+        def create_kernel_manager(self):
+            """The kernel talks over IPC sockets of a path no other kernel uses: no TCP port
+            picked free and bound a moment later (a race between parallel launches)."""
+            manager = super().create_kernel_manager()
+            manager.transport, manager.ip = "ipc", ipc_path()
+            return manager
 
         async def async_start_new_kernel_client(self):
             try:
                 return await super().async_start_new_kernel_client()
             finally:
-                _KERNEL_LAUNCH.release()
                 crash_point("kernel")
 
-        # papermill calls the synchronous wrappers, which nbclient binds to its own async
-        # methods when its class is made: rebound here, or the two above are never called
-        start_new_kernel = run_sync(async_start_new_kernel)
+        # papermill calls the synchronous wrapper, which nbclient binds to its own async
+        # method when its class is made: rebound here, or the one above is never called
         start_new_kernel_client = run_sync(async_start_new_kernel_client)
 
     class Engine(engines.NBClientEngine):
@@ -45,11 +48,22 @@ def register_engine() -> None:
         def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
                                      stderr_file=None, start_timeout=60, execution_timeout=None, **kwargs):
             kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
+            env = {**os.environ, **kwargs.pop("kernel_env", {})}
             return Client(nb_man, timeout=execution_timeout, startup_timeout=start_timeout,
                           kernel_name=kernel_name, log=engines.logger, log_output=log_output,
-                          stdout_file=stdout_file, stderr_file=stderr_file, **kwargs).execute()
+                          stdout_file=stdout_file, stderr_file=stderr_file, **kwargs).execute(env=env)
 
     engines.papermill_engines.register(ENGINE, Engine)
+
+
+def ipc_path() -> str:
+    """A socket path prefix of its own for one kernel, in a folder removed when the build exits
+    (short: a socket path has at most 107 bytes)."""
+    with _SOCKETS_MADE:
+        if not _SOCKETS:
+            _SOCKETS.append(tempfile.mkdtemp(prefix="platgov-"))
+            atexit.register(shutil.rmtree, _SOCKETS[0], True)
+    return os.path.join(_SOCKETS[0], f"k{next(_NUMBER)}")
 
 
 def close_thread_event_loop() -> None:

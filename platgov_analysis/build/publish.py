@@ -6,7 +6,7 @@ import shutil
 
 from ..folders import ASIDE, recover, swap_in
 from ..runs import Run
-from .cache import cache_dir
+from .cache import DEPS_FILE, cache_dir
 from .paths import HASH_FILE, PUBLISHED, Paths, crash_point
 
 
@@ -19,7 +19,7 @@ def publish(runs: list[Run], results: dict, paths: Paths, stamp: str) -> None:
     reports_dir, staging = paths.reports_dir, paths.staging_dir
     staging.mkdir(parents=True)
     for run in runs:
-        shutil.copytree(cache_dir(run, paths), staging / run.name, ignore=shutil.ignore_patterns(HASH_FILE))
+        shutil.copytree(cache_dir(run, paths), staging / run.name, ignore=shutil.ignore_patterns(HASH_FILE, DEPS_FILE))
         crash_point("assembly")
     readme = reports_dir / "README.md"
     if readme.exists():
