@@ -21,6 +21,7 @@ DATA_ENV = "PLATGOV_RECORD_DATA"  # the build's data folder, read by path or not
 PACKAGE = __name__.rpartition(".")[0]
 _REPO_ROOT = Path(__file__).resolve().parents[1]
 _IGNORED = [_REPO_ROOT / ".venv", _REPO_ROOT / ".build", Path(__file__).resolve().parent]
+_KERNEL = {f"{PACKAGE}.warm"}  # a warm kernel's own (in every run's digest anyway: build.cache.OUTPUT_CODE)
 _state: dict = {"path": None}
 
 
@@ -89,7 +90,7 @@ def _opened(path: Path) -> None:
 
 
 def _write() -> None:
-    modules = {m for m in sys.modules if m == PACKAGE or m.startswith(PACKAGE + ".")} | _state["modules"]
+    modules = ({m for m in sys.modules if m == PACKAGE or m.startswith(PACKAGE + ".")} | _state["modules"]) - _KERNEL
     record = {"tables": {name: sorted(scopes) for name, scopes in sorted(_state["tables"].items())},
               "data_dirs": sorted(_state["data_dirs"]), "files": sorted(_state["files"]),
               "everything": _state["everything"], "modules": sorted(modules)}

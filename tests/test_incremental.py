@@ -83,11 +83,17 @@ def report_hashes(paths: b.Paths) -> dict[str, str]:
     return hashes
 
 
+def build(paths: b.Paths) -> tuple[int, str]:
+    """Fresh kernels: these notebooks are too light for a warm-up to pay (test_kernels.py shows
+    a warm kernel records the same)."""
+    return build_quietly(paths, jobs=2, warm_kernels=False)
+
+
 def assert_incremental_equals_clean(project, tmp_path, step: str) -> set[str]:
-    code, log = build_quietly(project, jobs=2)
+    code, log = build(project)
     assert code == 0, log
     clean = b.Paths(project.runs_file, project.data_dir, tmp_path / step / "reports", tmp_path / step / "work")
-    code, clean_log = build_quietly(clean, jobs=2)
+    code, clean_log = build(clean)
     assert code == 0, clean_log
     assert report_hashes(project) == report_hashes(clean), step
     shutil.rmtree(tmp_path / step)
@@ -95,7 +101,7 @@ def assert_incremental_equals_clean(project, tmp_path, step: str) -> set[str]:
 
 
 def test_single_edits_rerun_only_their_readers_and_equal_a_clean_build(project, tmp_path):
-    assert build_quietly(project, jobs=2)[0] == 0
+    assert build(project)[0] == 0
     for table, column in EDITED_COLUMN.items():
         path = project.data_dir / f"{table}.csv"
         expected = readers(path)
@@ -115,10 +121,10 @@ def test_a_comment_or_docstring_in_a_module_reruns_nothing(project):
     source = module.read_text(encoding="utf-8")
     edited = source.replace('"""', '"""An edited docstring. ', 1) + "\n# a comment\n"
     assert cache.syntax_digest(edited) == cache.syntax_digest(source) != cache.syntax_digest(source + "X = 1\n")
-    assert build_quietly(project, jobs=2)[0] == 0
+    assert build(project)[0] == 0
     try:
         module.write_text(edited, encoding="utf-8")
-        code, log = build_quietly(project, jobs=2)
+        code, log = build(project)
     finally:
         module.write_text(source, encoding="utf-8")
     assert code == 0 and "up to date" in log, log

@@ -16,7 +16,7 @@ import threading
 from functools import cache
 from pathlib import Path
 
-from ..data import DESCRIPTOR, read_descriptor
+from ..data import DESCRIPTOR, folder_digest, read_descriptor
 from ..data.load import ENCODING, study_rows
 from ..runs import Run
 from .paths import HASH_FILE, LOCK_FILE, PACKAGE_DIR, Paths
@@ -24,8 +24,8 @@ from .paths import HASH_FILE, LOCK_FILE, PACKAGE_DIR, Paths
 DEPS_FILE = ".dependencies.json"
 _PARSING = threading.Lock()  # CPython 3.11's parser is not safe to enter from two threads at once
 PACKAGE = PACKAGE_DIR.name
-# the build's own code that shapes a run's files (normalised notebook, HTML page)
-OUTPUT_CODE = ("build", "report")
+# the build's own code that shapes a run's files (warm kernel, normalised notebook, HTML page)
+OUTPUT_CODE = ("build", "report", "warm")
 
 
 def _sha(data: bytes) -> str:
@@ -139,5 +139,7 @@ def is_current(run: Run, digest: str | None, paths: Paths) -> bool:
     return digest is not None and stamp.exists() and stamp.read_text() == digest
 
 
-def published_stamp(digests: dict[str, str | None]) -> str:
-    return _sha(json.dumps(digests, sort_keys=True).encode())
+def published_stamp(digests: dict[str, str | None], data_dir: Path) -> str:
+    """What the published report was made from: its runs' inputs, and all the data, which the
+    report's interchange files are exported from."""
+    return _sha(json.dumps({"runs": digests, "data": folder_digest(data_dir)}, sort_keys=True).encode())

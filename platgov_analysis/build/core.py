@@ -3,26 +3,26 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 
 from ..buildlock import build_lock
 from ..runs import Run, check_studies, load_runs
 from .cache import Inputs, current_digest, is_current, published_stamp
 from .execute import RunResult, execute
-from .kernels import close_thread_event_loop, register_engine
-from .paths import PUBLISHED, Paths, rel
+from .kernels import KERNEL_ARGUMENTS, WarmKernel, close_thread_event_loop, register_engine
+from .paths import KERNEL, PUBLISHED, Paths, rel
 from .publish import clean_leftovers, publish
 from .schedule import Progress, longest_first, record_durations
 
 
 def build(jobs: int | None = None, force: bool = False, only: list[str] | None = None,
-          paths: Paths = Paths(), stream=sys.stdout) -> int:
+          paths: Paths = Paths(), stream=sys.stdout, warm_kernels: bool = True) -> int:
     """Build the report; return the exit code (0 ok, 1 a run failed, 2 bad data or config).
     Raises BuildConfigError, before any kernel starts, when runs.yaml is wrong."""
     with one_build_at_a_time(paths, stream):
-        return build_locked(jobs, force, only, paths, stream)
+        return build_locked(jobs, force, only, paths, stream, warm_kernels)
 
 
 @contextmanager
@@ -38,7 +38,8 @@ def one_build_at_a_time(paths: Paths, stream) -> Iterator[None]:
         yield
 
 
-def build_locked(jobs: int | None, force: bool, only: list[str] | None, paths: Paths, stream) -> int:
+def build_locked(jobs: int | None, force: bool, only: list[str] | None, paths: Paths, stream,
+                 warm_kernels: bool = True) -> int:
     """:func:`build`, for a caller that holds the build lock already."""
     runs = load_runs(paths.runs_file)
     if only:
@@ -46,8 +47,8 @@ def build_locked(jobs: int | None, force: bool, only: list[str] | None, paths: P
     inputs = Inputs(paths.data_dir)
     digests = {r.name: current_digest(r, inputs, paths) for r in runs}
     stale = [r for r in runs if force or not is_current(r, digests[r.name], paths)]
-    stamp_file = paths.reports_dir / PUBLISHED
-    if not stale and not only and stamp_file.exists() and stamp_file.read_text() == published_stamp(digests):
+    stamp_file, stamp = paths.reports_dir / PUBLISHED, published_stamp(digests, paths.data_dir)
+    if not stale and not only and stamp_file.exists() and stamp_file.read_text() == stamp:
         print(f"report is up to date ({len(runs)} runs, nothing changed): {rel(paths.reports_dir / 'index.html')}",
               file=stream)
         return 0
@@ -68,13 +69,7 @@ def build_locked(jobs: int | None, force: bool, only: list[str] | None, paths: P
     print(f"building {len(stale)} of {len(runs)} runs with {jobs} parallel jobs "
           f"({len(runs) - len(stale)} up to date)", file=stream, flush=True)
     register_engine()
-    progress = Progress(len(stale), stream)
-    results: dict[str, RunResult] = {}
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(_tracked, run, inputs, paths, progress) for run in stale]
-        for future in as_completed(futures):
-            result = future.result()
-            results[result.run.name] = result
+    results = run_all(stale, inputs, paths, jobs, warm_kernels, Progress(len(stale), stream))
     record_durations(results.values(), paths)
     failures = [r for r in results.values() if not r.ok]
     if failures:
@@ -87,16 +82,41 @@ def build_locked(jobs: int | None, force: bool, only: list[str] | None, paths: P
               file=stream)
         return 0
     digests.update({name: result.digest for name, result in results.items()})
-    publish(runs, results, paths, published_stamp(digests))
+    publish(runs, results, paths, published_stamp(digests, paths.data_dir))
     print(f"report written: {rel(paths.reports_dir / 'index.html')}", file=stream)
     return 0
 
 
-def _tracked(run: Run, inputs: Inputs, paths: Paths, progress: Progress) -> RunResult:
-    progress.started(run)
-    try:
-        result = execute(run, inputs, paths)
-    finally:
-        close_thread_event_loop()
-    progress.finished(result)
-    return result
+def run_all(runs: list[Run], inputs: Inputs, paths: Paths, jobs: int, warm_kernels: bool,
+            progress: Progress) -> dict[str, RunResult]:
+    """Execute ``runs`` in order on ``jobs`` workers; each worker keeps one warm kernel for all
+    its runs (or, ``warm_kernels`` off, starts a fresh kernel for each)."""
+    pending, lock, results = list(runs), threading.Lock(), {}
+
+    def worker() -> None:
+        kernel = WarmKernel(KERNEL, KERNEL_ARGUMENTS) if warm_kernels else None
+        try:
+            while True:
+                with lock:
+                    if not pending:
+                        return
+                    run = pending.pop(0)
+                progress.started(run)
+                try:
+                    result = execute(run, inputs, paths, kernel)
+                except Exception as err:  # rendering or caching the output: still one sentence
+                    result = RunResult(run, False, 0.0, f"run {run.name} failed: {type(err).__name__}: {err}")
+                progress.finished(result)
+                with lock:
+                    results[run.name] = result
+        finally:
+            if kernel is not None:
+                kernel.close()
+            close_thread_event_loop()
+
+    workers = [threading.Thread(target=worker, name=f"build-worker-{n}") for n in range(min(jobs, len(runs)))]
+    for thread in workers:
+        thread.start()
+    for thread in workers:
+        thread.join()
+    return results

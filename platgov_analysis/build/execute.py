@@ -11,7 +11,7 @@ from .. import recording
 from ..folders import swap_in
 from ..runs import Run
 from .cache import DEPS_FILE, Inputs, cache_dir, recorded, run_digest
-from .kernels import ENGINE
+from .kernels import ENGINE, KERNEL_ARGUMENTS, WarmKernel
 from .paths import HASH_FILE, KERNEL, Paths, crash_point, rel
 
 
@@ -39,8 +39,9 @@ def normalise_notebook(path: Path) -> None:
     nbformat.write(nb, path)
 
 
-def execute(run: Run, inputs: Inputs, paths: Paths) -> RunResult:
-    """Execute one run into a fresh folder; on success it replaces the run's cached output.
+def execute(run: Run, inputs: Inputs, paths: Paths, kernel: WarmKernel | None = None) -> RunResult:
+    """Execute one run into a fresh folder, in ``kernel`` (or a kernel of its own); on success
+    its output replaces the run's cached output.
 
     A failed run keeps its executed notebook under ``.build/failed/`` for inspection.
     """
@@ -54,19 +55,21 @@ def execute(run: Run, inputs: Inputs, paths: Paths) -> RunResult:
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
     notebook_out = out / "notebook.ipynb"
+    if kernel is None:  # the recording starts before the first cell, binding no name a notebook could use
+        engine_kwargs = {"kernel_env": {recording.ENV: str(out / DEPS_FILE), recording.DATA_ENV: str(paths.data_dir)},
+                         "extra_arguments": [*KERNEL_ARGUMENTS,
+                                             "--IPKernelApp.exec_lines=__import__('platgov_analysis.recording')"]}
+    else:
+        engine_kwargs = {"warm_kernel": kernel}
     try:
+        if kernel is not None:
+            kernel.prepare(out, out / DEPS_FILE, paths.data_dir)
         papermill.execute_notebook(
             str(paths.notebooks_dir / run.notebook), str(notebook_out), parameters={**run.parameters, "out_dir": "."},
             kernel_name=KERNEL, engine_name=ENGINE, progress_bar=False, log_output=False,
             # the kernel's working directory; papermill's own cwd= would chdir this whole
             # process, which races between parallel runs
-            resources={"metadata": {"path": str(out)}},
-            # no per-run TCP or shutdown notices; the recording of what the run reads starts
-            # before its first cell (without binding a name the notebook could come to rely on)
-            extra_arguments=["--IPKernelApp.log_level=CRITICAL",
-                             "--IPKernelApp.exec_lines=__import__('platgov_analysis.recording')"],
-            kernel_env={recording.ENV: str(out / DEPS_FILE), recording.DATA_ENV: str(paths.data_dir)},
-        )
+            resources={"metadata": {"path": str(out)}}, **engine_kwargs)
     except PapermillExecutionError as err:
         failed = paths.work_dir / "failed" / run.name
         shutil.rmtree(failed, ignore_errors=True)
