@@ -68,13 +68,15 @@ class Tables(Mapping):
         return len(self._frames)
 
 
-def load_tables(data_dir: Path | str | None = None, check: bool = True, study: str | None = None) -> Tables:
+def load_tables(data_dir: Path | str | None = None, check: bool = True,
+                study: str | None = None) -> Tables:
     """All tables of the data package as DataFrames with stable nullable dtypes.
 
     With ``study``, a table that has a ``study_id`` column holds only that study's rows and the
     rows of no study (numbered anew from 0), so what the run shows can only depend on them;
-    tables shared by the studies (actors, references, vocabulary, ...) are whole. Raises DataValidationError when ``check``
-    is on and the data break the schema, so an analysis never runs on data that did not validate.
+    tables shared by the studies (actors, references, vocabulary, ...) are whole. Raises
+    DataValidationError when ``check`` is on and the data break the schema, so an analysis never
+    runs on data that did not validate.
     """
     from .validation import validate_once
 
