@@ -58,7 +58,7 @@ check-reproducible: $(ENV_STAMP)
 	$(BIN)/python -m platgov_analysis check-reproducible
 
 bench: $(ENV_STAMP)
-	$(BIN)/python -m platgov_analysis bench
+	$(BIN)/python -m platgov_analysis bench $(BENCH_ARGS)
 
 refresh-outputs: $(ENV_STAMP)  ## after an intended change of results: new committed outputs of the checked cells
 	$(BIN)/python -m platgov_analysis refresh-outputs notebooks/*.ipynb

@@ -64,7 +64,7 @@ def _check_reproducible(args) -> int:
 def _bench(args) -> int:
     from .build import bench
 
-    return bench(jobs=args.jobs)
+    return bench(jobs=args.jobs, repeat=args.repeat)
 
 
 def _refresh_outputs(args) -> int:
@@ -140,6 +140,7 @@ def main(argv: list[str] | None = None) -> int:
             command.add_argument("--jobs", type=int, default=None, help="parallel runs (default: number of cores)")
         elif name != "refresh-outputs":
             command.add_argument("--data", type=Path, default=None, help="data folder (default: the repo's data/)")
+    sub.choices["bench"].add_argument("--repeat", type=int, default=1, help="measure this many times (median, range)")
     sub.choices["refresh-outputs"].add_argument("notebooks", nargs="+", type=Path, help="notebooks to refresh")
     sub.choices["verify-quotes"].add_argument("--sources", type=Path, required=True,
                                               help="folder with the studies' source texts (e.g. ../shared/seeds)")

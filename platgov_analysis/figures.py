@@ -7,7 +7,9 @@ evidence rows.
 """
 from __future__ import annotations
 
+import io
 import json
+import os
 import textwrap
 from pathlib import Path
 
@@ -16,6 +18,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
 from matplotlib import font_manager
+from PIL import Image
 from pylopdf_fonts_zh_cn import sans_path
 
 from .labels import check_lang, code_labels, localized, text
@@ -80,13 +83,40 @@ def save_figure(fig, out_dir: Path | str, name: str, caption_text: str) -> list[
              fontsize=7, color="#444444")
     paths = [out_dir / f"{name}.svg", out_dir / f"{name}.png"]
     fig.savefig(paths[0], format="svg", metadata={"Date": None, "Creator": None})
-    fig.savefig(paths[1], format="png", metadata={"Software": None})
+    _save_png(fig, paths[1])
     manifest_path = out_dir / MANIFEST
     manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else {}
     manifest[name] = {"caption": caption_text, "files": [p.name for p in paths]}
     manifest_path.write_text(json.dumps(dict(sorted(manifest.items())), ensure_ascii=False, indent=1) + "\n",
                              encoding="utf-8")
+    _show_saved(fig, paths[1])
     return paths
+
+
+def _save_png(fig, path: Path) -> None:
+    """The PNG with a palette of at most 256 colours: a chart has few, and the file (which the
+    executed notebook embeds too) is about a third of the full-colour one."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    with Image.open(buffer) as image:
+        flat = Image.alpha_composite(Image.new("RGBA", image.size, "white"), image.convert("RGBA")).convert("RGB")
+        flat.quantize(256, method=Image.Quantize.MEDIANCUT).save(path, format="PNG", optimize=True)
+
+
+def _show_saved(fig, png: Path) -> None:
+    """In a notebook, show the PNG just written instead of the inline backend rendering the figure
+    a third time. The output names the file, so the notebook's HTML page links the image rather
+    than carrying it again; the ``.ipynb`` keeps it embedded, readable on its own."""
+    from IPython import get_ipython
+
+    if get_ipython() is None:  # a script or a test: the figure stays the caller's
+        return
+    from IPython.display import Image as Shown
+    from IPython.display import display
+
+    plt.close(fig)
+    display(Shown(data=png.read_bytes(), format="png"),
+            metadata={"filenames": {"image/png": Path(os.path.relpath(png)).as_posix()}})
 
 
 def save_table(frame: pd.DataFrame, out_dir: Path | str, name: str) -> Path:

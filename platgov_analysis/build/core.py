@@ -1,0 +1,122 @@
+"""The build itself: decide which runs are stale, execute them in parallel, publish."""
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from ..buildlock import build_lock
+from ..runs import Run, check_studies, load_runs
+from .cache import Inputs, current_digest, is_current, published_stamp
+from .execute import RunResult, execute
+from .kernels import KERNEL_ARGUMENTS, WarmKernel, close_thread_event_loop, register_engine
+from .paths import KERNEL, PUBLISHED, Paths, rel
+from .publish import clean_leftovers, publish
+from .schedule import Progress, longest_first, record_durations
+
+
+def build(jobs: int | None = None, force: bool = False, only: list[str] | None = None,
+          paths: Paths = Paths(), stream=sys.stdout, warm_kernels: bool = True) -> int:
+    """Build the report; return the exit code (0 ok, 1 a run failed, 2 bad data or config).
+    Raises BuildConfigError, before any kernel starts, when runs.yaml is wrong."""
+    with one_build_at_a_time(paths, stream):
+        return build_locked(jobs, force, only, paths, stream, warm_kernels)
+
+
+@contextmanager
+def one_build_at_a_time(paths: Paths, stream) -> Iterator[None]:
+    """The build lock on the work folder (a wait is said, with the other build's pid); then the
+    leftovers of a killed build go."""
+    def waiting(pid: str) -> None:
+        print(f"another build (pid {pid}) is using {rel(paths.work_dir)}; waiting for it to finish",
+              file=stream, flush=True)
+
+    with build_lock(paths.work_dir / "build.lock", waiting):
+        clean_leftovers(paths)
+        yield
+
+
+def build_locked(jobs: int | None, force: bool, only: list[str] | None, paths: Paths, stream,
+                 warm_kernels: bool = True) -> int:
+    """:func:`build`, for a caller that holds the build lock already."""
+    runs = load_runs(paths.runs_file)
+    if only:
+        runs = [r for r in runs if any(r.name == o or r.name.startswith(o.rstrip("/") + "/") for o in only)]
+    inputs = Inputs(paths.data_dir)
+    digests = {r.name: current_digest(r, inputs, paths) for r in runs}
+    stale = [r for r in runs if force or not is_current(r, digests[r.name], paths)]
+    stamp_file, stamp = paths.reports_dir / PUBLISHED, published_stamp(digests, paths.data_dir, inputs)
+    if not stale and not only and stamp_file.exists() and stamp_file.read_text() == stamp:
+        print(f"report is up to date ({len(runs)} runs, nothing changed): {rel(paths.reports_dir / 'index.html')}",
+              file=stream)
+        return 0
+
+    from ..data import validate_once
+
+    problems = validate_once(paths.data_dir)
+    if problems:
+        print("The data do not validate, so the report was not rebuilt (the last report is untouched):",
+              file=stream)
+        for problem in problems:
+            print(f"  {problem}", file=stream)
+        return 2
+    check_studies(runs, paths.runs_file, paths.data_dir)
+
+    jobs = jobs or os.cpu_count() or 1
+    stale = longest_first(stale, paths)
+    print(f"building {len(stale)} of {len(runs)} runs with {jobs} parallel jobs "
+          f"({len(runs) - len(stale)} up to date)", file=stream, flush=True)
+    register_engine()
+    results = run_all(stale, inputs, paths, jobs, warm_kernels, Progress(len(stale), stream))
+    record_durations(results.values(), paths)
+    failures = [r for r in results.values() if not r.ok]
+    if failures:
+        print(f"{len(failures)} run(s) failed; the published report was left as it was:", file=stream)
+        for failure in sorted(failures, key=lambda r: r.run.name):
+            print(f"  {failure.message}", file=stream)
+        return 1
+    if only:
+        print(f"built {len(stale)} run(s) into {rel(paths.work_dir / 'runs')}; run without --only to publish",
+              file=stream)
+        return 0
+    digests.update({name: result.digest for name, result in results.items()})
+    publish(runs, results, paths, published_stamp(digests, paths.data_dir, inputs))
+    print(f"report written: {rel(paths.reports_dir / 'index.html')}", file=stream)
+    return 0
+
+
+def run_all(runs: list[Run], inputs: Inputs, paths: Paths, jobs: int, warm_kernels: bool,
+            progress: Progress) -> dict[str, RunResult]:
+    """Execute ``runs`` in order on ``jobs`` workers; each worker keeps one warm kernel for all
+    its runs (or, ``warm_kernels`` off, starts a fresh kernel for each)."""
+    pending, lock, results = list(runs), threading.Lock(), {}
+
+    def worker() -> None:
+        kernel = WarmKernel(KERNEL, KERNEL_ARGUMENTS) if warm_kernels else None
+        try:
+            while True:
+                with lock:
+                    if not pending:
+                        return
+                    run = pending.pop(0)
+                progress.started(run)
+                try:
+                    result = execute(run, inputs, paths, kernel)
+                except Exception as err:  # rendering or caching the output: still one sentence
+                    result = RunResult(run, False, 0.0, f"run {run.name} failed: {type(err).__name__}: {err}")
+                progress.finished(result)
+                with lock:
+                    results[run.name] = result
+        finally:
+            if kernel is not None:
+                kernel.close()
+            close_thread_event_loop()
+
+    workers = [threading.Thread(target=worker, name=f"build-worker-{n}") for n in range(min(jobs, len(runs)))]
+    for thread in workers:
+        thread.start()
+    for thread in workers:
+        thread.join()
+    return results

@@ -1,0 +1,44 @@
+"""Publishing: the report assembled in a staging folder from the cached runs and swapped in
+whole, and the clean-up of what a killed build left behind."""
+from __future__ import annotations
+
+import shutil
+
+from ..folders import ASIDE, recover, swap_in
+from ..runs import Run
+from .cache import DEPS_FILE, cache_dir
+from .paths import HASH_FILE, PUBLISHED, Paths, crash_point
+
+
+def publish(runs: list[Run], results: dict, paths: Paths, stamp: str) -> None:
+    """Assemble the report, stamp included, in a staging folder from the cached runs, then swap
+    it in whole: the swap is the one moment the published report changes."""
+    from .. import exports
+    from ..report import write_index
+
+    reports_dir, staging = paths.reports_dir, paths.staging_dir
+    staging.mkdir(parents=True)
+    for run in runs:
+        shutil.copytree(cache_dir(run, paths), staging / run.name, ignore=shutil.ignore_patterns(HASH_FILE, DEPS_FILE))
+        crash_point("assembly")
+    readme = reports_dir / "README.md"
+    if readme.exists():
+        shutil.copy2(readme, staging / "README.md")
+    exports.publish(staging, paths.data_dir)
+    write_index(staging, runs, paths.data_dir, paths.notebooks_dir)
+    (staging / PUBLISHED).write_text(stamp)
+    crash_point("swap")
+    swap_in(staging, reports_dir)
+    crash_point("swapped")
+    shutil.rmtree(staging, ignore_errors=True)  # the previous report
+
+
+def clean_leftovers(paths: Paths) -> None:
+    """Remove what a killed build left: half-written run folders, a staging report, a previous
+    report or cached run still set aside by the fallback of :func:`swap_in`."""
+    shutil.rmtree(paths.work_dir / "tmp", ignore_errors=True)
+    recover(paths.reports_dir)
+    shutil.rmtree(paths.staging_dir, ignore_errors=True)
+    for aside in sorted((paths.work_dir / "runs").rglob("*" + ASIDE), reverse=True):
+        if aside.is_dir():
+            recover(aside.with_name(aside.name.removesuffix(ASIDE)))
