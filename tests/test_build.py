@@ -14,7 +14,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 
 import nbformat
 import networkx as nx
@@ -101,12 +100,14 @@ def test_network_exports_load_back_with_evidence(report):
         assert graph.nodes["alibaba"]["sector"] == "market"
 
 
-def test_noop_rebuild_is_near_instant(report):
+def test_noop_rebuild_runs_nothing(report):
+    """Nothing changed: nothing runs and nothing is republished (its time is measured by
+    ``make bench``, not asserted here)."""
+    before = b.tree_hashes(report)
     out = io.StringIO()
-    start = time.monotonic()
     assert b.build(paths=b.Paths(reports_dir=report), stream=out) == 0
-    assert time.monotonic() - start < 2.0
-    assert "up to date" in out.getvalue()
+    assert "up to date" in out.getvalue() and "building" not in out.getvalue()
+    assert b.tree_hashes(report) == before
 
 
 def test_every_run_in_a_fresh_kernel_gives_the_bytes_of_the_warm_build(report, tmp_path):
