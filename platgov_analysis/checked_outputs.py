@@ -31,7 +31,9 @@ def refresh(path: Path | str, timeout: int = 900) -> int:
     for cell, ran in zip(notebook.cells, executed.cells):
         if cell.cell_type != "code":
             continue
-        cell.execution_count = None  # counts differ between runs and are not compared
+        # nbval takes a checked cell without an execution count for one never run, so only the
+        # checked cells keep theirs (nbval does not compare counts)
+        cell.execution_count = ran.execution_count if is_checked(cell) else None
         cell.outputs = ran.outputs if is_checked(cell) else []
         kept += is_checked(cell)
     nbformat.write(notebook, path)
