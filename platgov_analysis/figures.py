@@ -17,30 +17,13 @@ import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
-from matplotlib import font_manager
 from PIL import Image
-from pylopdf_fonts_zh_cn import sans_path
+from scour import scour
 
+from .fonts import embed_fonts, use_cjk_font
 from .labels import check_lang, code_labels, localized, text
 
-FALLBACK_FONTS = ["DejaVu Sans"]
 MANIFEST = "figures.json"
-
-
-def use_cjk_font() -> str:
-    """Register the bundled Noto Sans SC and make it the first sans-serif font.
-
-    Call it after any seaborn style: styles reset ``font.sans-serif``. networkx draws node
-    labels with the ``sans-serif`` family, so this one setting covers titles, seaborn labels
-    and network labels alike. Returns the font's family name.
-    """
-    path = str(sans_path())
-    font_manager.fontManager.addfont(path)
-    family = font_manager.FontProperties(fname=path).get_name()
-    plt.rcParams["font.family"] = "sans-serif"
-    plt.rcParams["font.sans-serif"] = [family, *FALLBACK_FONTS]
-    plt.rcParams["axes.unicode_minus"] = False  # the CJK font lacks U+2212
-    return family
 
 
 def set_style() -> None:
@@ -48,9 +31,9 @@ def set_style() -> None:
     sns.set_theme(style="whitegrid", context="notebook")
     use_cjk_font()
     plt.rcParams["svg.hashsalt"] = "platgov"  # stable ids inside SVG files
-    plt.rcParams["svg.fonttype"] = "path"  # glyphs as paths: renders without the font installed
+    plt.rcParams["svg.fonttype"] = "none"  # text as text; save_figure embeds the font's subset
     plt.rcParams["figure.dpi"] = 100
-    plt.rcParams["savefig.dpi"] = 120
+    plt.rcParams["savefig.dpi"] = 100  # screen resolution: the SVG is the figure for print
     plt.rcParams["savefig.bbox"] = "tight"
 
 
@@ -83,6 +66,7 @@ def save_figure(fig, out_dir: Path | str, name: str, caption_text: str) -> list[
              fontsize=7, color="#444444")
     paths = [out_dir / f"{name}.svg", out_dir / f"{name}.png"]
     fig.savefig(paths[0], format="svg", metadata={"Date": None, "Creator": None})
+    _finish_svg(paths[0])
     _save_png(fig, paths[1])
     manifest_path = out_dir / MANIFEST
     manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else {}
@@ -91,6 +75,17 @@ def save_figure(fig, out_dir: Path | str, name: str, caption_text: str) -> list[
                              encoding="utf-8")
     _show_saved(fig, paths[1])
     return paths
+
+
+def _finish_svg(path: Path) -> None:
+    """Embed the text's fonts, then let scour drop comments and metadata and round coordinates
+    to five significant digits (a hundredth of a point on a page-sized figure): a third smaller."""
+    embed_fonts(path)
+    options = scour.sanitizeOptions()
+    for name, value in {"digits": 5, "remove_metadata": True, "strip_comments": True, "enable_id_stripping": True,
+                        "shorten_ids": True, "newlines": False, "indent_type": "none"}.items():
+        setattr(options, name, value)
+    path.write_text(scour.scourString(path.read_text(encoding="utf-8"), options), encoding="utf-8")
 
 
 def _save_png(fig, path: Path) -> None:

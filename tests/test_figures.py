@@ -18,7 +18,7 @@ import seaborn as sns  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import FancyArrowPatch, Rectangle  # noqa: E402
 
-from platgov_analysis import figures, labels, networks, studies  # noqa: E402
+from platgov_analysis import figures, fonts, labels, networks, studies  # noqa: E402
 
 
 def frame(rows, columns, integers=()):
@@ -80,8 +80,8 @@ def test_glyph_check_can_fail_without_cjk_font():
 def test_seaborn_theme_after_set_style_would_lose_cjk_font():
     """Documents why use_cjk_font must follow any seaborn style: set_theme resets the font list."""
     figures.set_style()
-    family = figures.use_cjk_font()
-    assert mpl.rcParams["font.sans-serif"] == [family, *figures.FALLBACK_FONTS]
+    family = fonts.use_cjk_font()
+    assert mpl.rcParams["font.sans-serif"] == [family, fonts.FALLBACK]
     sns.set_theme(style="white")
     assert family not in mpl.rcParams["font.sans-serif"]
 

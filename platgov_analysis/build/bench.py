@@ -24,6 +24,7 @@ CASES = [("a", "cold parallel build", 0.30, None), ("b", "sequential papermill l
          ("c", "no-op rebuild", None, 0.5), ("e1", "after editing case_conditions.csv", 0.06, None),
          ("e2", "after editing one relation of one study", 0.25, None),
          ("e3", "after a comment-only edit of a module", None, 0.5)]
+WEIGHT_TARGET_MB = 25  # reports/ on disk, as `du -sh reports` counts it (MiB)
 EDITED_STUDY = "chen2021"
 EDITED_MODULE = PACKAGE_DIR / "labels.py"
 
@@ -47,6 +48,14 @@ def _edits():
             ("e2", DATA_DIR / "relations.csv", lambda: edit_note(DATA_DIR / "relations.csv", study=EDITED_STUDY)),
             ("e3", EDITED_MODULE, lambda: EDITED_MODULE.write_text(EDITED_MODULE.read_text(encoding="utf-8")
                                                                     + "# a comment\n", encoding="utf-8"))]
+
+
+def report_weight(reports_dir: Path = REPORTS_DIR) -> tuple[float, float]:
+    """``reports/`` in MiB: on disk (what ``du`` counts: whole blocks, folders too) and as the
+    files' bytes."""
+    entries = [reports_dir, *reports_dir.rglob("*")]
+    on_disk = sum(p.lstat().st_blocks * 512 for p in entries)
+    return on_disk / 2**20, sum(p.lstat().st_size for p in entries if p.is_file()) / 2**20
 
 
 def _timed(action) -> float:
@@ -110,5 +119,9 @@ def bench(jobs: int | None = None, repeat: int = 1, stream=sys.stdout) -> int:
         met &= ok
         print(f"({label:>2}) {what:<42} {median:7.2f} s{spread}  ratio {median / plain:5.3f}  "
               f"{target}{'' if ok else '  MISSED'}", file=stream)
+    on_disk, content = report_weight()
+    met &= on_disk < WEIGHT_TARGET_MB
+    print(f"reports/ weight: {on_disk:.1f} MiB on disk ({content:.1f} MiB of files)  target < {WEIGHT_TARGET_MB} MiB"
+          f"{'' if on_disk < WEIGHT_TARGET_MB else '  MISSED'}", file=stream)
     print("all targets met" if met else "some targets missed", file=stream)
     return 0

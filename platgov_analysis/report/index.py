@@ -30,7 +30,6 @@ def write_index(report_dir: Path, runs, data_dir: Path, notebooks_dir: Path) -> 
     """Write the landing page, the evidence browser, the matrix and the network viewer, each in
     every language, and copy their assets; return the path of ``index.html``."""
     tables = load_tables(data_dir)
-    copy_assets(report_dir)
     result = comparison(tables, notebooks_dir)
     write_evidence(report_dir, tables, data_dir)
     write_page(report_dir, "matrix", "matrix.html", context=lambda lang: matrix_context(tables, lang, result))
@@ -47,6 +46,7 @@ def write_index(report_dir: Path, runs, data_dir: Path, notebooks_dir: Path) -> 
         "result": None if result is None else {"solutions": solution_rows(result)},
         "names": dict(zip(focal["case_id"], localized(focal, "name", lang))),
         "matrix_href": page_name("matrix", lang)})
+    copy_assets(report_dir)
     return report_dir / "index.html"
 
 

@@ -15,13 +15,12 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup, escape
-from pylopdf_fonts_zh_cn import sans_path
 
+from .. import fonts
 from ..labels import LANGS, localized, text
 
 HERE = Path(__file__).resolve().parent
 ASSETS = "assets"
-FONT_FILE = "NotoSansSC-Regular.otf"
 EVIDENCE_ID = re.compile(r"\b[a-z]+\d{4}-e\d{3,}\b")
 # the report's own pages, in the order of their navigation bar
 PAGES = (("index", "Report", "报告"), ("evidence", "Evidence", "证据"), ("matrix", "Matrix and truth table", "矩阵与真值表"),
@@ -63,7 +62,7 @@ def link_evidence(value: str, root: str = "", lang: str = LANGS[0]) -> Markup:
 _ENV = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True, trim_blocks=True,
                    lstrip_blocks=True, keep_trailing_newline=True)
 _ENV.filters["json_script"] = json_script
-_ENV.globals.update(page_name=page_name, pages=PAGES, langs=LANGS, font=FONT_FILE)
+_ENV.globals.update(page_name=page_name, pages=PAGES, langs=LANGS)
 
 
 def render(template: str, lang: str, root: str = "", **context) -> str:
@@ -82,10 +81,15 @@ def write_page(report_dir: Path, stem: str, template: str, context) -> None:
 
 
 def copy_assets(report_dir: Path) -> None:
-    """The scripts, styles, vendored library and font into ``reports/assets/``."""
+    """The scripts, styles and vendored library into ``reports/assets/``, and the font cut down
+    to the characters of the report's pages and scripts (so call it once every page is written),
+    with its licence."""
     target = report_dir / ASSETS
     target.mkdir(exist_ok=True)
     for path in sorted((HERE / ASSETS).iterdir()):
         if path.suffix != ".md":
             shutil.copyfile(path, target / path.name)
-    shutil.copyfile(sans_path(), target / FONT_FILE)
+    shown = "".join(sorted({char for page in sorted(report_dir.rglob("*.html")) for char in page.read_text(encoding="utf-8")}
+                           | {char for script in sorted(target.glob("*.js")) for char in script.read_text(encoding="utf-8")}))
+    (target / fonts.WEB_FONT).write_bytes(fonts.subset_font(fonts.FAMILY, shown))
+    (target / "NotoSansSC-LICENSE.txt").write_text(fonts.licence_text(), encoding="utf-8")

@@ -1,0 +1,57 @@
+"""The bundled font embedded in SVG figures and the report: the subset covers exactly the text
+shown, Chinese included, and the bytes depend only on the characters."""
+import base64
+import io
+import re
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+from fontTools.ttLib import TTFont  # noqa: E402
+
+from platgov_analysis import figures, fonts  # noqa: E402
+
+
+def embedded_faces(svg: str) -> dict[str, set[int]]:
+    """Family -> code points of the fonts an SVG carries in data URIs."""
+    faces = {}
+    for family, data in re.findall(r"@font-face\{font-family:'([^']+)';[^}]*base64,([A-Za-z0-9+/=]+)\)", svg):
+        with TTFont(io.BytesIO(base64.b64decode(data))) as font:
+            faces[family] = set(font.getBestCmap())
+    return faces
+
+
+def test_svg_text_is_text_with_its_font_embedded(tmp_path):
+    figures.set_style()
+    fig, ax = plt.subplots(figsize=(3, 2))
+    ax.set_title("城市大脑 ties ≥ 2")
+    ax.set_xlabel("年份")
+    svg_path, _ = figures.save_figure(fig, tmp_path, "fig", "来源:测试。")
+    svg = svg_path.read_text(encoding="utf-8")
+    assert "城市大脑 ties" in svg and "<path id=\"NotoSansSC" not in svg  # text, not glyph outlines
+    shown = {ord(c) for c in fonts.svg_text(svg)} - {ord(" "), ord("\n")}
+    faces = embedded_faces(svg)
+    assert set(faces) == {fonts.FAMILY}
+    assert {ord(c) for c in "城市大脑年份来源测试≥"} <= faces[fonts.FAMILY]
+    assert shown <= faces[fonts.FAMILY]
+    # a subset, not the whole font: a character the figure does not show is not carried
+    assert ord("鬱") not in faces[fonts.FAMILY]
+    assert len(svg) < 60_000
+
+
+def test_subset_depends_only_on_the_characters():
+    with TTFont(fonts.font_files()[fonts.FAMILY], lazy=True) as full, \
+            TTFont(io.BytesIO(fonts.subset_font(fonts.FAMILY, "平台"))) as cut:
+        assert cut["head"].modified == full["head"].modified  # not the time of subsetting
+    assert fonts.subset_font(fonts.FAMILY, "平台ab") == fonts.subset_font(fonts.FAMILY, "平台ab")
+    assert fonts.subset_font(fonts.FAMILY, "平台ab") != fonts.subset_font(fonts.FAMILY, "平台abc")
+
+
+def test_split_by_font_prefers_the_cjk_font():
+    assert fonts.split_by_font("平 a⟶平") == {fonts.FAMILY: "a平", fonts.FALLBACK: "⟶"}
+
+
+def test_licence_travels_with_the_font():
+    assert "SIL Open Font License" in fonts.licence_text()
