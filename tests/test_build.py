@@ -21,7 +21,7 @@ import pandas as pd
 import pytest
 
 from platgov_analysis import build as b
-from platgov_analysis.build.cache import DEPS_FILE
+from platgov_analysis.build.cache import DEPS_FILE, DIGESTS_FILE
 from platgov_analysis.data import REPO_ROOT
 from platgov_analysis.runs import BuildConfigError
 from tiny_project import GOOD, build_quietly, write_notebook
@@ -138,6 +138,44 @@ def test_editing_a_notebook_rebuilds_only_its_runs_and_data_no_run_reads_rebuild
     assert code == 0 and "building 0 of 2 runs" in log and "report written" in log
 
 
+NOOP_SCRIPT = """
+import io, sys
+from pathlib import Path
+import platgov_analysis.build.cache as cache
+cache.syntax_digest = None  # a call would fail: every digest that needs parsing must be remembered
+from platgov_analysis import build as b
+out = io.StringIO()
+code = b.build(paths=b.Paths(runs_file=Path({runs!r}), data_dir=Path({data!r}), reports_dir=Path({reports!r}),
+                             work_dir=Path({work!r})), stream=out)
+print(code, "up to date" in out.getvalue(), sorted({{"pandas", "nbformat", "matplotlib"}} & set(sys.modules)))
+"""
+
+
+def test_a_noop_build_parses_nothing_and_imports_neither_pandas_nor_nbformat(tiny):
+    """What keeps a no-op rebuild near-instant: digests that need parsing (module syntax trees,
+    one study's rows) are remembered by content in digests.json, and nothing heavy is imported."""
+    assert build_quietly(tiny)[0] == 0
+    assert (tiny.work_dir / DIGESTS_FILE).exists()
+    script = NOOP_SCRIPT.format(runs=str(tiny.runs_file), data=str(tiny.data_dir), reports=str(tiny.reports_dir),
+                                work=str(tiny.work_dir))
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO_ROOT)
+    assert result.stdout.split("\n")[0] == "0 True []", result.stdout + result.stderr
+
+
+def test_remembered_digests_are_dropped_when_unreadable(tiny, monkeypatch):
+    from platgov_analysis.build import cache
+
+    memo = tiny.work_dir / DIGESTS_FILE
+    first = cache.Inputs(tiny.data_dir, memo)
+    digest = first.module("platgov_analysis.labels")
+    first.save()
+    monkeypatch.setattr(cache, "syntax_digest", None)
+    assert cache.Inputs(tiny.data_dir, memo).module("platgov_analysis.labels") == digest  # remembered
+    memo.write_text("{not json", encoding="utf-8")
+    monkeypatch.undo()
+    assert cache.Inputs(tiny.data_dir, memo).module("platgov_analysis.labels") == digest  # computed afresh
+
+
 def test_a_failing_run_leaves_the_published_report_untouched(tiny):
     assert build_quietly(tiny)[0] == 0
     index_before = (tiny.reports_dir / "index.html").read_bytes()
@@ -198,6 +236,13 @@ def test_runs_list_mistakes_are_one_sentence_before_any_kernel_starts(tmp_path, 
     lines = result.stdout.splitlines()
     assert len(lines) == 1 and lines[0].startswith(sentence), result.stdout
     assert result.stderr == ""
+
+
+def test_a_notebook_that_is_not_json_is_a_sentence(tmp_path):
+    (tmp_path / "a.ipynb").write_text("{ not json", encoding="utf-8")
+    (tmp_path / "runs.yaml").write_text("runs:\n  - notebook: a.ipynb\n    output: a\n", encoding="utf-8")
+    with pytest.raises(BuildConfigError, match=r"^a\.ipynb: not a readable notebook"):
+        b.load_runs(tmp_path / "runs.yaml")
 
 
 def test_build_cli_reports_bad_runs_list_with_exit_2(tmp_path):

@@ -55,3 +55,14 @@ def test_split_by_font_prefers_the_cjk_font():
 
 def test_licence_travels_with_the_font():
     assert "SIL Open Font License" in fonts.licence_text()
+
+
+def test_cut_subsets_are_kept_by_their_characters(tmp_path, monkeypatch):
+    monkeypatch.setenv(fonts.CACHE_ENV, str(tmp_path))
+    cut = fonts.subset_font(fonts.FAMILY, "数据平台")
+    assert [p.suffix for p in tmp_path.iterdir()] == [".woff"]
+    monkeypatch.setattr(fonts.subset, "Subsetter", None)  # a second cut would fail: it is read back
+    assert fonts.subset_font(fonts.FAMILY, "数据平台") == cut
+    monkeypatch.delenv(fonts.CACHE_ENV)
+    monkeypatch.undo()
+    assert fonts.subset_font(fonts.FAMILY, "数据平台") == cut  # the same bytes as cut anew

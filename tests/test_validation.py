@@ -555,7 +555,7 @@ def test_validate_once_remembers_only_valid_bytes(tmp_path, monkeypatch):
         return [] if data_dir.name == "good" else ["a problem"]
 
     monkeypatch.setattr(validation, "validate", validate)
-    monkeypatch.setattr(load, "REPO_ROOT", tmp_path)  # stamps go to tmp_path/.build/validated
+    monkeypatch.setattr(validation, "REPO_ROOT", tmp_path)  # stamps go to tmp_path/.build/validated
     good, bad = copy_data(tmp_path / "good"), copy_data(tmp_path / "bad")
     edit_line(bad / "events.csv", 3, "\n", "\n\n")
     assert data.validate_once(good) == [] and data.validate_once(good) == []

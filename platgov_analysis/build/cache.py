@@ -6,6 +6,10 @@ study's), the ``platgov_analysis`` modules it imported (their syntax tree withou
 so comments and docstrings do not count), the other files it opened; always its notebook, its
 parameters, the data's schema, the locked environment and the code that turns an executed
 notebook into the run's files. A run with no record depends on all the data and all modules.
+
+Digests that need parsing (a module's syntax tree, one study's rows of a table) are remembered
+between builds in ``DIGESTS_FILE``, keyed by the SHA-256 of the bytes they were made from, so a
+build that finds nothing changed reads and hashes files but parses none and imports no pandas.
 """
 from __future__ import annotations
 
@@ -16,17 +20,19 @@ import threading
 from functools import cache
 from pathlib import Path
 
-from ..data import DESCRIPTOR, folder_digest, read_descriptor
-from ..data.load import ENCODING, study_rows
+from ..data.files import DESCRIPTOR, ENCODING, folder_digest, read_descriptor
 from ..runs import Run
 from .paths import HASH_FILE, LOCK_FILE, PACKAGE_DIR, Paths
 
 DEPS_FILE = ".dependencies.json"
+DIGESTS_FILE = "digests.json"
 _PARSING = threading.Lock()  # CPython 3.11's parser is not safe to enter from two threads at once
 PACKAGE = PACKAGE_DIR.name
 # the build's own code that shapes a run's files (warm kernel, normalised notebook, HTML page);
 # the report's other pages are written when publishing, so they do not make a run stale
-OUTPUT_CODE = ("build", "report.notebook", "warm")
+OUTPUT_CODE = ("build.execute", "build.kernels", "recording", "report.notebook", "warm")
+# the code that makes the remembered digests: when it (or the environment) changes, they are dropped
+DIGEST_CODE = (Path(__file__), PACKAGE_DIR / "data" / "load.py", LOCK_FILE)
 
 
 def _sha(data: bytes) -> str:
@@ -54,42 +60,87 @@ def syntax_digest(source: str) -> str:
 
 
 class Inputs:
-    """Digests of everything a run may depend on, each computed at most once per build."""
+    """Digests of everything a run may depend on, each computed at most once per build; those
+    that need parsing also remembered across builds in ``memo_file`` (see :meth:`save`)."""
 
-    def __init__(self, data_dir: Path):
+    def __init__(self, data_dir: Path, memo_file: Path | None = None):
         self.data_dir = data_dir
         self.module = cache(self._module)
         self.table = cache(self._table)
         self.file = cache(self._file)
+        self._memo_file, self._lock = memo_file, threading.Lock()
+        self._code = _sha(b"".join(_sha(p.read_bytes()).encode() for p in DIGEST_CODE))
+        self._remembered, self._used = {}, {}
+        if memo_file is not None and memo_file.exists():
+            try:
+                stored = json.loads(memo_file.read_text(encoding="utf-8"))
+            except ValueError:  # a torn file: start afresh
+                stored = {}
+            if stored.get("code") == self._code:
+                self._remembered = stored.get("digests", {})
+
+    def _memo(self, key: str, compute) -> str:
+        with self._lock:
+            value = self._remembered.get(key)
+        if value is None:
+            value = compute()
+        with self._lock:
+            self._used[key] = value
+        return value
+
+    def save(self) -> None:
+        """Keep the digests this build used for the next one (written whole, then renamed)."""
+        if self._memo_file is None or self._used == self._remembered:
+            return
+        self._memo_file.parent.mkdir(parents=True, exist_ok=True)
+        partial = self._memo_file.with_suffix(".partial")
+        partial.write_text(json.dumps({"code": self._code, "digests": dict(sorted(self._used.items()))}, indent=0),
+                           encoding="utf-8")
+        partial.replace(self._memo_file)
 
     def _module(self, name: str) -> str:
         path = module_file(name)
-        return syntax_digest(path.read_text(encoding="utf-8")) if path.is_file() else "missing"
+        if not path.is_file():
+            return "missing"
+        source = path.read_bytes()
+        return self._memo(f"syntax {_sha(source)}", lambda: syntax_digest(source.decode("utf-8")))
 
     def _table(self, data_dir: str, name: str, scope: str) -> str:
         resource = next((r for r in read_descriptor(data_dir)["resources"] if r["name"] == name), None)
         if resource is None:
             return "missing"
-        path = Path(data_dir) / resource["path"]
+        content = (Path(data_dir) / resource["path"]).read_bytes()
         if scope == "*":
-            return _sha(path.read_bytes())
-        import pandas as pd
+            return _sha(content)
+        return self._memo(f"rows {_sha(content)} {scope}", lambda: _study_digest(content, scope))
 
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding=ENCODING)
-        return _sha(study_rows(frame, scope).to_csv(index=False, lineterminator="\n").encode())
+    @cache
+    def _listing(self) -> tuple[str, ...]:
+        names = []
+        for path in sorted(PACKAGE_DIR.rglob("*.py")):
+            parts = path.relative_to(PACKAGE_DIR.parent).with_suffix("").parts
+            if "__pycache__" not in parts:
+                names.append(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
+        return tuple(names)
 
     def _file(self, path: str) -> str:
         return _sha(Path(path).read_bytes()) if Path(path).is_file() else "missing"
 
     def modules(self, prefixes=("",)) -> list[str]:
         """The package's modules whose names start with one of ``prefixes`` (below the package)."""
-        names = []
-        for path in sorted(PACKAGE_DIR.rglob("*.py")):
-            parts = path.relative_to(PACKAGE_DIR.parent).with_suffix("").parts
-            name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
-            if any(name.removeprefix(PACKAGE + ".").startswith(p) for p in prefixes) and "__pycache__" not in parts:
-                names.append(name)
-        return names
+        return [n for n in self._listing() if any(n.removeprefix(PACKAGE + ".").startswith(p) for p in prefixes)]
+
+
+def _study_digest(content: bytes, study: str) -> str:
+    """Digest of the rows of a table a run scoped to ``study`` sees (see ``data.load.study_rows``)."""
+    import io
+
+    import pandas as pd
+
+    from ..data.load import study_rows
+
+    frame = pd.read_csv(io.BytesIO(content), dtype=str, keep_default_na=False, encoding=ENCODING)
+    return _sha(study_rows(frame, study).to_csv(index=False, lineterminator="\n").encode())
 
 
 def run_digest(run: Run, deps: dict | None, inputs: Inputs, notebooks_dir: Path) -> str:

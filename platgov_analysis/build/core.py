@@ -9,7 +9,7 @@ from contextlib import contextmanager
 
 from ..buildlock import build_lock
 from ..runs import Run, check_studies, load_runs
-from .cache import Inputs, current_digest, is_current, published_stamp
+from .cache import DIGESTS_FILE, Inputs, current_digest, is_current, published_stamp
 from .execute import RunResult, execute
 from .kernels import KERNEL_ARGUMENTS, WarmKernel, close_thread_event_loop, register_engine
 from .paths import KERNEL, PUBLISHED, Paths, rel
@@ -44,7 +44,16 @@ def build_locked(jobs: int | None, force: bool, only: list[str] | None, paths: P
     runs = load_runs(paths.runs_file)
     if only:
         runs = [r for r in runs if any(r.name == o or r.name.startswith(o.rstrip("/") + "/") for o in only)]
-    inputs = Inputs(paths.data_dir)
+    inputs = Inputs(paths.data_dir, paths.work_dir / DIGESTS_FILE)
+    try:
+        return _build_runs(runs, inputs, jobs, force, only, paths, stream, warm_kernels)
+    finally:
+        inputs.save()
+
+
+def _build_runs(runs: list[Run], inputs: Inputs, jobs: int | None, force: bool, only: list[str] | None,
+                paths: Paths, stream, warm_kernels: bool) -> int:
+    """Rerun the stale runs among ``runs`` and publish the report when all of them succeed."""
     digests = {r.name: current_digest(r, inputs, paths) for r in runs}
     stale = [r for r in runs if force or not is_current(r, digests[r.name], paths)]
     stamp_file, stamp = paths.reports_dir / PUBLISHED, published_stamp(digests, paths.data_dir, inputs)
@@ -53,6 +62,29 @@ def build_locked(jobs: int | None, force: bool, only: list[str] | None, paths: P
               file=stream)
         return 0
 
+    from ..fonts import CACHE_ENV
+
+    with environment(CACHE_ENV, str(paths.work_dir / "fonts")):  # seen by the kernels and the report's pages
+        return _rebuild(runs, stale, digests, inputs, jobs, only, paths, stream, warm_kernels)
+
+
+@contextmanager
+def environment(name: str, value: str) -> Iterator[None]:
+    """``name=value`` in this process's environment (and so its kernels') for the block."""
+    previous = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = previous
+
+
+def _rebuild(runs: list[Run], stale: list[Run], digests: dict, inputs: Inputs, jobs: int | None,
+             only: list[str] | None, paths: Paths, stream, warm_kernels: bool) -> int:
+    """Check the data, execute the stale runs and, unless only some were asked for, publish."""
     from ..data import validate_once
 
     problems = validate_once(paths.data_dir)

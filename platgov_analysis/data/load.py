@@ -1,45 +1,18 @@
-"""Where the evidence base lives, and reading it: the descriptor and the tables as DataFrames."""
+"""Reading the evidence base: the tables as DataFrames (where it lives: ``files``)."""
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
 
 from .. import recording
+from .files import DATA_DIR, ENCODING, read_descriptor
 from .messages import DataValidationError, display
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
-DATA_DIR = REPO_ROOT / "data"
-DESCRIPTOR = "datapackage.json"
-ENCODING = "utf-8-sig"  # UTF-8, with or without the byte-order mark of Excel's "CSV UTF-8"
 
 # pandas dtypes for the Table Schema types we use: nullable, so "unknown" (an empty cell)
 # stays missing instead of becoming 0 or NaN-as-float.
 PANDAS_DTYPES = {"string": "string", "integer": "Int64", "number": "Float64"}
-
-
-def read_descriptor(data_dir: Path | str | None = None) -> dict:
-    """The data package descriptor as a dict."""
-    path = Path(data_dir or DATA_DIR) / DESCRIPTOR
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DataValidationError([f"{display(path)}: file is missing (the schema of the data package)"]) from None
-    except json.JSONDecodeError as err:
-        raise DataValidationError([f"{display(path)} line {err.lineno}: not valid JSON ({err.msg})"]) from None
-
-
-def folder_digest(folder: Path | str | None = None, pattern: str = "*") -> str:
-    """SHA-256 over the relative names and bytes of the files in a folder (default: data/)."""
-    folder = Path(folder or DATA_DIR)
-    digest = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob(pattern) if p.is_file() and "__pycache__" not in p.parts):
-        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
 
 
 STUDY_COLUMN = "study_id"

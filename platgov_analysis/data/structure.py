@@ -14,7 +14,7 @@ import io
 import re
 from pathlib import Path
 
-from .load import ENCODING
+from .files import ENCODING
 from .messages import Problem, display
 from .slips import FULL_WIDTH, typing_slip
 

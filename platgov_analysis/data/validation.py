@@ -7,7 +7,7 @@ import hashlib
 from pathlib import Path
 
 from . import load
-from .load import DATA_DIR, ENCODING, folder_digest, read_descriptor
+from .files import DATA_DIR, ENCODING, REPO_ROOT, folder_digest, read_descriptor
 from .messages import Problem, display, sentence
 from .structure import structure_problems
 
@@ -91,7 +91,7 @@ def validate_once(data_dir: Path | str | None = None) -> list[str]:
     validation code) need no second 3-second check, which every build and notebook run makes."""
     data_dir = Path(data_dir or DATA_DIR)
     key = hashlib.sha256((folder_digest(data_dir) + folder_digest(PACKAGE_DIR, "*.py")).encode())
-    stamp = load.REPO_ROOT / ".build" / "validated" / key.hexdigest()
+    stamp = REPO_ROOT / ".build" / "validated" / key.hexdigest()
     if stamp.exists():
         return []
     problems = validate(data_dir)

@@ -14,25 +14,35 @@ import pandas as pd
 from .fit import solutions
 from .minimize import format_solution, minimize
 from .sets import parse_cells, complete_cases
-from .truth_table import truth_table
+from .truth_table import row_codes, truth_table
 
 RUN_COLUMNS = ["check", "run", "conditions", "cases", "solution", "model", "expression"]
 
 
-def _models(frame: pd.DataFrame, conditions, outcome, incl_cut, n_cut, expectations, negate_outcome):
-    """{solution: [expression, ...]} for complete cases."""
+def _models(frame: pd.DataFrame, conditions, outcome, incl_cut, n_cut, expectations, negate_outcome,
+            memo: dict | None = None):
+    """{solution: [expression, ...]} for complete cases. The models depend on the truth table's
+    OUT codes alone, so ``memo`` (codes -> models) lets many analyses share one minimisation."""
     table = truth_table(frame, conditions, outcome, incl_cut, n_cut, negate_outcome)
+    key = (tuple(sorted(row_codes(table, conditions).items(), key=repr)),
+           None if expectations is None else tuple(sorted(expectations.items())))
+    if memo is not None and key in memo:
+        return memo[key]
     found = solutions(table, conditions, expectations) if len(table) else {}
-    return {label: [format_solution(m, conditions) for m in models] for label, models in found.items()}
+    models = {label: [format_solution(m, conditions) for m in found_models] for label, found_models in found.items()}
+    if memo is not None:
+        memo[key] = models
+    return models
 
 
 def solve(data: pd.DataFrame, conditions, outcome: str, check: str = "baseline", run: str = "baseline",
           incl_cut: float = 1.0, n_cut: int = 1, expectations: dict | None = None, negate_outcome: bool = False,
-          unknown: str = "unknown") -> pd.DataFrame:
-    """The runs of one analysis: every model of every solution on the complete cases."""
+          unknown: str = "unknown", memo: dict | None = None) -> pd.DataFrame:
+    """The runs of one analysis: every model of every solution on the complete cases (``memo``:
+    see :func:`_models`; pass one dict to analyses of the same conditions)."""
     conditions = list(conditions)
     complete, _ = complete_cases(data, conditions, outcome, unknown)
-    found = _models(complete, conditions, outcome, incl_cut, n_cut, expectations, negate_outcome)
+    found = _models(complete, conditions, outcome, incl_cut, n_cut, expectations, negate_outcome, memo)
     labels = ["conservative", *(["intermediate"] if expectations is not None else []), "parsimonious"]
     base = {"check": check, "run": run, "conditions": ",".join(conditions), "cases": len(complete)}
     rows = [{**base, "solution": label, "model": number, "expression": expression}
@@ -63,7 +73,7 @@ def completion_runs(data: pd.DataFrame, conditions, outcome: str, cap: int = 102
     exhaustive = 2 ** len(cells) <= cap
     fillings = (np.array(list(product((0, 1), repeat=len(cells))), dtype=int).reshape(-1, len(cells)) if exhaustive
                 else np.random.default_rng(seed).integers(0, 2, size=(cap, len(cells))))
-    solved, runs, grid = {}, [], numeric.to_numpy(copy=True)
+    solved, runs, grid, memo = {}, [], numeric.to_numpy(copy=True), {}
     rows, cols = (np.array([c[i] for c in cells], dtype=int) for i in (0, 1))
     for number, filling in enumerate(fillings, start=1):
         grid[rows, cols] = filling
@@ -71,7 +81,7 @@ def completion_runs(data: pd.DataFrame, conditions, outcome: str, cap: int = 102
         signature = configs.tobytes() + counts.tobytes()  # the cases' configurations decide the solutions
         if signature not in solved:
             frame = pd.DataFrame(grid.astype(int), index=data.index, columns=columns)
-            solved[signature] = solve(frame, conditions, outcome, "completion", **options)
+            solved[signature] = solve(frame, conditions, outcome, "completion", memo=memo, **options)
         name = f"all {number}/{len(fillings)}" if exhaustive else f"sample {number}/{cap} of 2^{len(cells)}"
         runs.append(solved[signature].assign(run=name))
     return pd.concat(runs, ignore_index=True)

@@ -13,11 +13,14 @@ def scores(data: pd.DataFrame, columns) -> pd.DataFrame:
     """``columns`` as float membership scores, refusing anything outside [0, 1] so that
     unknowns (strings, empty cells) cannot slip into an analysis."""
     columns = list(columns)
-    values = data[columns].apply(pd.to_numeric, errors="coerce")
-    if values.isna().any().any() or not ((values >= 0) & (values <= 1)).all().all():
+    values = data[columns]
+    if not all(pd.api.types.is_numeric_dtype(dtype) for dtype in values.dtypes):  # text: parse it
+        values = values.apply(pd.to_numeric, errors="coerce")
+    grid = values.to_numpy(dtype=float, na_value=np.nan)
+    if np.isnan(grid).any() or not ((grid >= 0) & (grid <= 1)).all():
         raise ValueError(f"columns {columns} must hold membership scores in [0, 1]; "
                          "use complete_cases() to set aside unknowns")
-    return values.astype(float)
+    return pd.DataFrame(grid, index=data.index, columns=columns)
 
 
 def outcome_scores(data: pd.DataFrame, outcome: str, negate_outcome: bool = False) -> np.ndarray:
@@ -75,10 +78,14 @@ def relevance(x: np.ndarray, y: np.ndarray) -> float:
 def parse_cells(data: pd.DataFrame, columns: list[str], unknown: str):
     """Numeric scores (NaN where unknown) and the unknown mask; empty cells count as unknown."""
     cells = data[columns]
-    unknown_mask = cells.isna() | cells.apply(lambda col: col.astype(str).str.strip().eq(unknown))
-    numeric = cells.mask(unknown_mask).apply(pd.to_numeric, errors="coerce")
+    if all(pd.api.types.is_numeric_dtype(dtype) for dtype in cells.dtypes):  # numbers: unknown = missing
+        numeric = pd.DataFrame(cells.to_numpy(dtype=float, na_value=np.nan), index=cells.index, columns=columns)
+        unknown_mask = numeric.isna()
+    else:
+        unknown_mask = cells.isna() | cells.apply(lambda col: col.astype(str).str.strip().eq(unknown))
+        numeric = cells.mask(unknown_mask).apply(pd.to_numeric, errors="coerce")
     invalid = ~unknown_mask & ~((numeric >= 0) & (numeric <= 1))
-    if invalid.any().any():
+    if invalid.to_numpy().any():
         bad = [f"{data.index[i]}/{columns[j]}" for i, j in zip(*np.nonzero(invalid.to_numpy()))]
         raise ValueError(f"values must be membership scores in [0, 1] or {unknown!r}; invalid at {bad}")
     return numeric, unknown_mask
@@ -93,12 +100,10 @@ def complete_cases(data: pd.DataFrame, conditions, outcome: str, unknown: str = 
     """
     columns = [*conditions, outcome]
     numeric, unknown_mask = parse_cells(data, columns, unknown)
-    incomplete = unknown_mask.any(axis=1)
-    reasons = [
-        "unknown: " + ", ".join(c for c in columns if flags[c])
-        for _, flags in unknown_mask.loc[incomplete].iterrows()
-    ]
+    flags = unknown_mask.to_numpy()
+    incomplete = flags.any(axis=1)
+    reasons = ["unknown: " + ", ".join(c for c, flag in zip(columns, row) if flag) for row in flags[incomplete]]
     excluded = data.loc[incomplete, columns].assign(reason=reasons)
     complete = numeric.loc[~incomplete]
-    crisp = complete.isin([0, 1]).all().all()
+    crisp = np.isin(complete.to_numpy(), (0, 1)).all()
     return (complete.astype(int) if crisp else complete.astype(float)), excluded

@@ -59,7 +59,7 @@ def row_codes(truth_table: pd.DataFrame, conditions) -> dict[tuple, int | None]:
     """Each listed configuration (a tuple of 0/1 in the conditions' order) -> OUT as 1, 0 or
     None for a remainder; configurations not listed are remainders too."""
     conditions = list(conditions)
-    configs = [tuple(int(v) for v in row) for row in truth_table[conditions].itertuples(index=False)]
+    configs = list(map(tuple, truth_table[conditions].to_numpy(dtype=int).tolist()))
     if len(set(configs)) != len(configs):
         raise ValueError("truth table has duplicate configurations")
     try:
