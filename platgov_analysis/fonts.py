@@ -5,15 +5,12 @@ Embedding a subset instead of drawing each glyph as a path keeps the figures' te
 (searchable, selectable, translatable) and the files small, and Chinese still renders on a
 machine without any CJK font: an SVG shown as an image may use fonts carried in a ``data:``
 URI. The subset is a pure function of the characters, so figure files stay byte-identical;
-where ``PLATGOV_FONT_CACHE`` names a folder (the build sets it), subsets are kept there by
-their characters, as cutting one takes a quarter of a second.
+as cutting one takes a quarter of a second, builds keep them (``memo``).
 """
 from __future__ import annotations
 
 import base64
-import hashlib
 import io
-import os
 import xml.etree.ElementTree as ET
 from functools import lru_cache
 from importlib import metadata
@@ -27,12 +24,13 @@ from fontTools import subset
 from fontTools.ttLib import TTFont
 from pylopdf_fonts_zh_cn import sans_path
 
+from .memo import remembered, source_digest
+
 FAMILY = "Noto Sans SC"
 FALLBACK = "DejaVu Sans"  # matplotlib's own font, for the few symbols Noto Sans SC lacks
 WEB_FONT = "NotoSansSC-Regular.woff"
 _SVG_NS = "{http://www.w3.org/2000/svg}"
 _STYLE = '<style type="text/css">'  # matplotlib writes one style sheet into every SVG
-CACHE_ENV = "PLATGOV_FONT_CACHE"
 # No layout tables: matplotlib lays text out without OpenType kerning, so the browser should too.
 # No hints (screens do without) and no subroutines: smaller once compressed.
 _SUBSETTING = {"flavor": "woff", "layout_features": [], "hinting": False, "desubroutinize": True,
@@ -74,13 +72,12 @@ def _coverage(family: str) -> frozenset[int]:
 
 def subset_font(family: str, characters: str) -> bytes:
     """``family``'s font cut down to ``characters``, as WOFF (zlib; browsers read it natively)."""
-    folder = os.environ.get(CACHE_ENV)
-    if folder:
-        key = repr((family, characters, str(font_files()[family]), metadata.version("pylopdf-fonts-zh-cn"),
-                    fontTools.version, sorted(_SUBSETTING.items())))
-        kept = Path(folder) / f"{hashlib.sha256(key.encode()).hexdigest()}.woff"
-        if kept.exists():
-            return kept.read_bytes()
+    key = (family, characters, str(font_files()[family]), metadata.version("pylopdf-fonts-zh-cn"), fontTools.version,
+           sorted(_SUBSETTING.items()), source_digest(__file__))
+    return remembered("fonts", key, lambda: _cut(family, characters))
+
+
+def _cut(family: str, characters: str) -> bytes:
     options = subset.Options()
     for name, value in _SUBSETTING.items():
         setattr(options, name, value if name != "drop_tables" else options.drop_tables + value)
@@ -93,11 +90,6 @@ def subset_font(family: str, characters: str) -> bytes:
         out = io.BytesIO()
         font.flavor = "woff"
         font.save(out)
-    if folder:
-        kept.parent.mkdir(parents=True, exist_ok=True)
-        partial = kept.with_suffix(f".{os.getpid()}.partial")  # parallel runs may cut the same subset
-        partial.write_bytes(out.getvalue())
-        partial.replace(kept)
     return out.getvalue()
 
 

@@ -6,13 +6,16 @@ edges, each with its own evidence id.
 """
 from __future__ import annotations
 
+import json
 from itertools import combinations, product
 from pathlib import Path
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 
 from .exports import gephi
+from .memo import remembered, source_digest
 from .labels import check_lang, code_labels
 
 PLATFORM = "platform"
@@ -182,10 +185,19 @@ def layout(graph: nx.MultiDiGraph, seed: int = 7, aspect: float = 4 / 3) -> dict
     """Seeded, stable positions: each connected component gets its own spring layout, scaled
     with the square root of its node count (similar spacing in big and small clusters), and the
     components are packed by their real extent in rows of about ``aspect`` (width / height),
-    largest first, so small clusters neither crowd into the big one nor leave empty bands."""
+    largest first, so small clusters neither crowd into the big one nor leave empty bands.
+    Builds keep the positions of a graph's shape (``memo``): a second of Kamada-Kawai each."""
     simple = nx.Graph()
     simple.add_nodes_from(sorted(graph.nodes))
     simple.add_edges_from(sorted((min(u, v), max(u, v)) for u, v in graph.edges()))
+    key = (sorted(simple.nodes), sorted(simple.edges), seed, aspect, nx.__version__, np.__version__,
+           source_digest(__file__))
+    kept = json.loads(remembered("layouts", key, lambda: json.dumps(_packed_layout(simple, seed, aspect)).encode()))
+    return {node: tuple(xy) for node, xy in kept}
+
+
+def _packed_layout(simple: nx.Graph, seed: int, aspect: float) -> list:
+    """:func:`layout` of a simple graph, as [node, [x, y]] pairs in the order they are placed."""
     components = sorted((sorted(c) for c in nx.connected_components(simple)), key=lambda c: (-len(c), c[0]))
     blocks = []  # (nodes, local positions from (0, 0), width, height)
     for nodes in components:
@@ -214,7 +226,7 @@ def layout(graph: nx.MultiDiGraph, seed: int = 7, aspect: float = 4 / 3) -> dict
             positions[node] = (x + moved[node][0], y - height + moved[node][1])
         x += width + gap
         row_height = max(row_height, height)
-    return positions
+    return [[node, [float(x), float(y)]] for node, (x, y) in positions.items()]
 
 
 def draw_network(graph: nx.MultiDiGraph, ax, lang: str = "en", seed: int = 7, label_size: float = 7) -> dict:

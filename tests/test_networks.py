@@ -318,6 +318,18 @@ def test_layout_is_seeded_and_deterministic(small_tables):
     assert any(not all(math.isclose(a, b) for a, b in zip(first[n], other[n])) for n in first)
 
 
+def test_layouts_kept_by_a_build_are_the_layouts_computed(small_tables, tmp_path, monkeypatch):
+    from platgov_analysis import memo
+
+    graph = networks.build_graph(small_tables)
+    computed = networks.layout(graph, seed=7)
+    monkeypatch.setenv(memo.CACHE_ENV, str(tmp_path))
+    assert networks.layout(graph, seed=7) == computed  # kept now
+    monkeypatch.setattr(networks.nx, "kamada_kawai_layout", None)  # computing again would fail
+    assert networks.layout(graph, seed=7) == computed
+    assert list(networks.layout(graph, seed=7)) == list(computed)  # in the same order
+
+
 def test_layout_independent_of_relation_row_order(small_tables):
     base = networks.layout(networks.build_graph(small_tables), seed=7)
     for shuffle_seed in (1, 2, 3):

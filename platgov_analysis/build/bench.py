@@ -18,7 +18,7 @@ from ..data import DATA_DIR
 from ..runs import load_runs
 from .cache import DIGESTS_FILE
 from .core import one_build_at_a_time
-from .paths import KERNEL, NOTEBOOKS_DIR, PACKAGE_DIR, PUBLISHED, REPORTS_DIR, WORK_DIR, Paths
+from .paths import KERNEL, NOTEBOOKS_DIR, PACKAGE_DIR, PUBLISHED, REPORTS_DIR, SHARED_CACHE, WORK_DIR, Paths
 
 # (label, what, target ratio to (b) or target seconds)
 CASES = [("a", "cold parallel build", 0.30, None), ("b", "sequential papermill loop", None, None),
@@ -86,7 +86,7 @@ def bench_once(jobs: int | None) -> dict[str, float]:
 
     with one_build_at_a_time(Paths(), sys.stdout):
         shutil.rmtree(WORK_DIR / "runs", ignore_errors=True)
-        shutil.rmtree(WORK_DIR / "fonts", ignore_errors=True)  # cold: no font subset kept either
+        shutil.rmtree(SHARED_CACHE, ignore_errors=True)  # cold: no font subset or layout kept either
         (WORK_DIR / DIGESTS_FILE).unlink(missing_ok=True)
         (REPORTS_DIR / PUBLISHED).unlink(missing_ok=True)
     seconds = {"a": _timed(quiet_build), "b": _timed(sequential), "c": _timed(quiet_build)}

@@ -8,11 +8,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from ..buildlock import build_lock
+from ..memo import CACHE_ENV
 from ..runs import Run, check_studies, load_runs
 from .cache import DIGESTS_FILE, Inputs, current_digest, is_current, published_stamp
 from .execute import RunResult, execute
 from .kernels import KERNEL_ARGUMENTS, WarmKernel, close_thread_event_loop, register_engine
-from .paths import KERNEL, PUBLISHED, Paths, rel
+from .paths import KERNEL, PUBLISHED, SHARED_CACHE, Paths, rel
 from .publish import clean_leftovers, publish
 from .schedule import Progress, longest_first, record_durations
 
@@ -62,9 +63,8 @@ def _build_runs(runs: list[Run], inputs: Inputs, jobs: int | None, force: bool, 
               file=stream)
         return 0
 
-    from ..fonts import CACHE_ENV
-
-    with environment(CACHE_ENV, str(paths.work_dir / "fonts")):  # seen by the kernels and the report's pages
+    # content-addressed, so one folder serves every build of the clone (a test's scratch builds too)
+    with environment(CACHE_ENV, str(SHARED_CACHE)):  # seen by the kernels and the report's pages
         return _rebuild(runs, stale, digests, inputs, jobs, only, paths, stream, warm_kernels)
 
 

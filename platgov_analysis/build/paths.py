@@ -12,6 +12,7 @@ from ..runs import RUNS_FILE
 NOTEBOOKS_DIR = RUNS_FILE.parent
 REPORTS_DIR = REPO_ROOT / "reports"
 WORK_DIR = REPO_ROOT / ".build"
+SHARED_CACHE = WORK_DIR / "cache"  # results kept by their content (see memo.py), for every build
 LOCK_FILE = REPO_ROOT / "requirements.lock"
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 HASH_FILE = ".inputs-sha256"

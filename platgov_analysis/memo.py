@@ -1,0 +1,40 @@
+"""Slow pure results kept between builds, by the content they are computed from.
+
+Where ``PLATGOV_CACHE`` names a folder (the build sets it to ``.build/cache/``), a slow pure
+function (a font cut to some characters, a seeded network layout) keeps its result there under
+the SHA-256 of everything the result depends on (its inputs, the code's own source, the library
+versions), and reads it back the next time instead of computing it. Without the variable (a
+notebook opened in JupyterLab) it simply computes. The result is the same either way, so a
+cached and an uncached run give the same bytes; entries are written whole and renamed into
+place, so parallel runs can share the folder.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+CACHE_ENV = "PLATGOV_CACHE"
+
+
+def remembered(kind: str, key: object, compute: Callable[[], bytes]) -> bytes:
+    """``compute()``, or what it returned before for the same ``kind`` and ``key`` (whose
+    ``repr`` must name every input of the result)."""
+    folder = os.environ.get(CACHE_ENV)
+    if not folder:
+        return compute()
+    kept = Path(folder) / kind / hashlib.sha256(repr(key).encode()).hexdigest()
+    if kept.exists():
+        return kept.read_bytes()
+    value = compute()
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    partial = kept.with_name(f"{kept.name}.{os.getpid()}.partial")
+    partial.write_bytes(value)
+    partial.replace(kept)
+    return value
+
+
+def source_digest(path: str | Path) -> str:
+    """The SHA-256 of a module's source: part of a key, so that editing the code drops its results."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
