@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -33,6 +35,25 @@ def remembered(kind: str, key: object, compute: Callable[[], bytes]) -> bytes:
     partial.write_bytes(value)
     partial.replace(kept)
     return value
+
+
+def remembered_tree(kind: str, key: object, make: Callable[[Path], None], target: Path) -> None:
+    """Fill the folder ``target`` with what ``make(folder)`` writes into an empty folder, or with
+    the copy kept from an earlier call with the same ``kind`` and ``key``."""
+    folder = os.environ.get(CACHE_ENV)
+    if not folder:
+        make(target)
+        return
+    kept = Path(folder) / kind / hashlib.sha256(repr(key).encode()).hexdigest()
+    if not kept.is_dir():
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        fresh = Path(tempfile.mkdtemp(prefix=f"{kept.name}.", dir=kept.parent))
+        make(fresh)
+        try:
+            fresh.rename(kept)
+        except OSError:  # a parallel build kept the same result first
+            shutil.rmtree(fresh, ignore_errors=True)
+    shutil.copytree(kept, target, dirs_exist_ok=True)
 
 
 def source_digest(path: str | Path) -> str:

@@ -2,18 +2,18 @@
 whole, and the clean-up of what a killed build left behind."""
 from __future__ import annotations
 
+import hashlib
 import shutil
 
 from ..folders import ASIDE, recover, swap_in
 from ..runs import Run
 from .cache import DEPS_FILE, cache_dir
-from .paths import HASH_FILE, PUBLISHED, Paths, crash_point
+from .paths import HASH_FILE, LOCK_FILE, PACKAGE_DIR, PUBLISHED, Paths, crash_point
 
 
 def publish(runs: list[Run], results: dict, paths: Paths, stamp: str) -> None:
     """Assemble the report, stamp included, in a staging folder from the cached runs, then swap
     it in whole: the swap is the one moment the published report changes."""
-    from .. import exports
     from ..report import write_index
 
     reports_dir, staging = paths.reports_dir, paths.staging_dir
@@ -24,13 +24,36 @@ def publish(runs: list[Run], results: dict, paths: Paths, stamp: str) -> None:
     readme = reports_dir / "README.md"
     if readme.exists():
         shutil.copy2(readme, staging / "README.md")
-    exports.publish(staging, paths.data_dir)
+    _interchange(staging, paths)
     write_index(staging, runs, paths.data_dir, paths.notebooks_dir)
     (staging / PUBLISHED).write_text(stamp)
     crash_point("swap")
     swap_in(staging, reports_dir)
     crash_point("swapped")
     shutil.rmtree(staging, ignore_errors=True)  # the previous report
+
+
+def _interchange(staging, paths: Paths) -> None:
+    """The report's interchange files, and the full-text projects beside the report where the
+    source texts are at hand. Made from the data, the texts and the code alone (no run), so kept
+    by their digests: a rebuild whose data did not change copies them."""
+    from .. import exports
+    from ..data import folder_digest
+    from ..memo import remembered_tree
+
+    sources = exports.DEFAULT_SOURCES
+    key = (folder_digest(paths.data_dir), folder_digest(sources) if sources.is_dir() else None,
+           folder_digest(PACKAGE_DIR, "*.py"), hashlib.sha256(LOCK_FILE.read_bytes()).hexdigest())
+
+    def make(folder) -> None:
+        exports.publish(folder / "report", paths.data_dir, sources, fulltext_dir=folder / "fulltext")
+
+    made = staging / ".interchange"
+    remembered_tree("interchange", key, make, made)
+    shutil.copytree(made / "report", staging, dirs_exist_ok=True)
+    if (made / "fulltext").is_dir():
+        shutil.copytree(made / "fulltext", exports.FULLTEXT_DIR, dirs_exist_ok=True)
+    shutil.rmtree(made)
 
 
 def clean_leftovers(paths: Paths) -> None:
