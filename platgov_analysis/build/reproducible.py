@@ -6,8 +6,9 @@ import shutil
 import sys
 from pathlib import Path
 
+from .cache import DIGESTS_FILE
 from .core import build_locked, one_build_at_a_time
-from .paths import Paths
+from .paths import SHARED_CACHE, Paths
 
 
 def tree_hashes(folder: Path) -> dict[str, str]:
@@ -23,6 +24,8 @@ def check_reproducible(jobs: int | None = None, paths: Paths = Paths(), stream=s
         for attempt in (1, 2):
             print(f"clean build {attempt} of 2", file=stream, flush=True)
             shutil.rmtree(paths.work_dir / "runs", ignore_errors=True)
+            shutil.rmtree(SHARED_CACHE, ignore_errors=True)  # nothing kept: every font and layout made anew
+            (paths.work_dir / DIGESTS_FILE).unlink(missing_ok=True)
             code = build_locked(jobs, True, None, paths, stream)
             if code:
                 return code
