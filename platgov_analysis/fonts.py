@@ -16,12 +16,12 @@ from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
+import fontTools
 import matplotlib
 import matplotlib.pyplot as plt
-from matplotlib import font_manager
-import fontTools
 from fontTools import subset
 from fontTools.ttLib import TTFont
+from matplotlib import font_manager
 from pylopdf_fonts_zh_cn import sans_path
 
 from .memo import remembered, source_digest
