@@ -20,13 +20,18 @@ from pathlib import Path
 CACHE_ENV = "PLATGOV_CACHE"
 
 
+def _entry(kind: str, key: object) -> Path | None:
+    """Where the result for ``kind`` and ``key`` is kept; ``None`` without a cache folder."""
+    folder = os.environ.get(CACHE_ENV)
+    return Path(folder) / kind / hashlib.sha256(repr(key).encode()).hexdigest() if folder else None
+
+
 def remembered(kind: str, key: object, compute: Callable[[], bytes]) -> bytes:
     """``compute()``, or what it returned before for the same ``kind`` and ``key`` (whose
     ``repr`` must name every input of the result)."""
-    folder = os.environ.get(CACHE_ENV)
-    if not folder:
+    kept = _entry(kind, key)
+    if kept is None:
         return compute()
-    kept = Path(folder) / kind / hashlib.sha256(repr(key).encode()).hexdigest()
     if kept.exists():
         return kept.read_bytes()
     value = compute()
@@ -40,11 +45,10 @@ def remembered(kind: str, key: object, compute: Callable[[], bytes]) -> bytes:
 def remembered_tree(kind: str, key: object, make: Callable[[Path], None], target: Path) -> None:
     """Fill the folder ``target`` with what ``make(folder)`` writes into an empty folder, or with
     the copy kept from an earlier call with the same ``kind`` and ``key``."""
-    folder = os.environ.get(CACHE_ENV)
-    if not folder:
+    kept = _entry(kind, key)
+    if kept is None:
         make(target)
         return
-    kept = Path(folder) / kind / hashlib.sha256(repr(key).encode()).hexdigest()
     if not kept.is_dir():
         kept.parent.mkdir(parents=True, exist_ok=True)
         fresh = Path(tempfile.mkdtemp(prefix=f"{kept.name}.", dir=kept.parent))
@@ -57,5 +61,6 @@ def remembered_tree(kind: str, key: object, make: Callable[[Path], None], target
 
 
 def source_digest(path: str | Path) -> str:
-    """The SHA-256 of a module's source: part of a key, so that editing the code drops its results."""
+    """The SHA-256 of a file (a module's source, the lock): part of a key, so that editing it drops
+    the results made with it."""
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()

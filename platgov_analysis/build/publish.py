@@ -2,7 +2,6 @@
 whole, and the clean-up of what a killed build left behind."""
 from __future__ import annotations
 
-import hashlib
 import shutil
 
 from ..folders import ASIDE, recover, swap_in
@@ -39,11 +38,11 @@ def _interchange(staging, paths: Paths) -> None:
     by their digests: a rebuild whose data did not change copies them."""
     from .. import exports
     from ..data import folder_digest
-    from ..memo import remembered_tree
+    from ..memo import remembered_tree, source_digest
 
     sources = exports.DEFAULT_SOURCES
     key = (folder_digest(paths.data_dir), folder_digest(sources) if sources.is_dir() else None,
-           folder_digest(PACKAGE_DIR, "*.py"), hashlib.sha256(LOCK_FILE.read_bytes()).hexdigest())
+           folder_digest(PACKAGE_DIR, "*.py"), source_digest(LOCK_FILE))
 
     def make(folder) -> None:
         exports.publish(folder / "report", paths.data_dir, sources, fulltext_dir=folder / "fulltext")
