@@ -11,7 +11,7 @@ from itertools import product
 import numpy as np
 import pandas as pd
 
-from .sets import inclusion, outcome_scores, pri, scores, term_membership
+from .sets import outcome_scores, scores
 
 OUT_CODES = {1: 1, 0: 0, "1": 1, "0": 0, "?": None}
 MAX_COMPLETE_CONDITIONS = 16  # 2^16 rows: beyond this a complete table is no longer readable
@@ -32,27 +32,37 @@ def truth_table(data: pd.DataFrame, conditions, outcome: str, incl_cut: float = 
     if complete and len(conditions) > MAX_COMPLETE_CONDITIONS:
         raise ValueError(f"a complete truth table of {len(conditions)} conditions would have "
                          f"{2 ** len(conditions)} rows; use at most {MAX_COMPLETE_CONDITIONS} conditions")
-    values = scores(data, conditions)
+    values = scores(data, conditions).to_numpy()
     y = outcome_scores(data, outcome, negate_outcome)
-    corners = (values.to_numpy() > 0.5).astype(int)
-    assigned = ~(values.to_numpy() == 0.5).any(axis=1)  # a 0.5 score belongs to no corner
-    observed = sorted({tuple(c) for c, keep in zip(corners, assigned) if keep})
-    configs = list(product((0, 1), repeat=len(conditions))) if complete else observed
-    rows = []
-    for config in configs:
-        in_row = assigned & (corners == config).all(axis=1)
-        n = int(in_row.sum())
-        row = {**dict(zip(conditions, config)), "OUT": "?", "n": n, "incl": np.nan, "PRI": np.nan,
-               "contradictory": False, "cases": ",".join(str(label) for label in data.index[in_row])}
-        if n:
-            member = term_membership(values, dict(zip(conditions, config)))
-            row["incl"], row["PRI"] = inclusion(member, y), pri(member, y)
-            row["contradictory"] = bool((y[in_row] > 0.5).any() and (y[in_row] < 0.5).any())
-            if n >= n_cut:
-                row["OUT"] = int(row["incl"] >= incl_cut - 1e-12 and row["PRI"] >= pri_cut - 1e-12)
-        rows.append(row)
-    columns = [*conditions, "OUT", "n", "incl", "PRI", "contradictory", "cases"]
-    return pd.DataFrame(rows, columns=columns).astype({"OUT": object, "n": int})
+    corners = (values > 0.5).astype(int)
+    assigned = ~(values == 0.5).any(axis=1)  # a 0.5 score belongs to no corner
+    observed = sorted({tuple(c) for c in corners[assigned].tolist()})
+    listed = list(product((0, 1), repeat=len(conditions))) if complete else observed
+    configs = np.array(listed, dtype=int).reshape(len(listed), len(conditions))
+    # every configuration at once: membership of each case in each corner (configs x cases)
+    member = np.where(configs[:, None, :] == 1, values[None, :, :], 1 - values[None, :, :]).min(axis=2, initial=1.0)
+    in_row = assigned[None, :] & (corners[None, :, :] == configs[:, None, :]).all(axis=2)
+    n = in_row.sum(axis=1)
+    overlap = np.minimum(member, y[None, :])
+    both = np.minimum(overlap, 1 - y[None, :]).sum(axis=1)
+    incl = _shares(overlap.sum(axis=1), member.sum(axis=1), n > 0)
+    pri_ = _shares(overlap.sum(axis=1) - both, member.sum(axis=1) - both, n > 0)
+    contradictory = (n > 0) & (in_row & (y > 0.5)).any(axis=1) & (in_row & (y < 0.5)).any(axis=1)
+    out = [("?" if count < max(n_cut, 1) else int(i >= incl_cut - 1e-12 and p >= pri_cut - 1e-12))
+           for count, i, p in zip(n.tolist(), incl.tolist(), pri_.tolist())]
+    labels = [str(label) for label in data.index]
+    table = pd.DataFrame({**{c: configs[:, k] for k, c in enumerate(conditions)}, "OUT": pd.Series(out, dtype=object),
+                          "n": n.astype(int), "incl": incl, "PRI": pri_, "contradictory": contradictory,
+                          "cases": [",".join(np.array(labels, dtype=object)[row]) for row in in_row]})
+    return table
+
+
+def _shares(numerator: np.ndarray, denominator: np.ndarray, defined: np.ndarray) -> np.ndarray:
+    """numerator / denominator where ``defined`` and the base is not empty, NaN elsewhere (as ``sets.ratio``)."""
+    result = np.full(len(numerator), np.nan)
+    ok = defined & (denominator != 0)
+    result[ok] = numerator[ok] / denominator[ok]
+    return result
 
 
 def row_codes(truth_table: pd.DataFrame, conditions) -> dict[tuple, int | None]:
