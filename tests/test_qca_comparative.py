@@ -69,6 +69,28 @@ def test_completion_runs_enumerate_every_filling_up_to_the_cap(lipset):
     assert sampled.equals(qca.completion_runs(with_unknowns(lipset), CONDITIONS, "SURV", cap=4, seed=1))
 
 
+def test_robustness_runs_gather_every_check_and_are_kept_by_the_values(lipset, tmp_path, monkeypatch):
+    groups = pd.Series(["a"] * 9 + ["b"] * 9, index=lipset.index)
+    unknown = with_unknowns(lipset)
+    codings = {"one": unknown, "value": unknown}
+    sets = {"all": CONDITIONS, "three": ["DEV", "LIT", "STB"]}
+    options = {"incl_cuts": (1.0, 0.8), "incl_cut": 1.0}
+    fresh = qca.robustness_runs(codings, groups, sets, CONDITIONS, "SURV", **options)
+    assert list(fresh["check"].unique()) == ["coder", "completion", "leave_one_out", "sweep"]
+    assert fresh.equals(pd.concat([
+        qca.coder_runs(codings, CONDITIONS, "SURV", incl_cut=1.0),
+        qca.completion_runs(unknown, CONDITIONS, "SURV", incl_cut=1.0),
+        qca.leave_one_out_runs(unknown, groups, CONDITIONS, "SURV", incl_cut=1.0),
+        qca.sweep_runs(unknown, sets, "SURV", incl_cuts=(1.0, 0.8)),
+    ], ignore_index=True))
+    monkeypatch.setenv("PLATGOV_CACHE", str(tmp_path))
+    assert qca.robustness_runs(codings, groups, sets, CONDITIONS, "SURV", **options).equals(fresh)
+    monkeypatch.setattr(qca.robustness, "completion_runs", None)  # kept: not solved again
+    assert qca.robustness_runs(codings, groups, sets, CONDITIONS, "SURV", **options).equals(fresh)
+    with pytest.raises(TypeError):  # other values: solved again
+        qca.robustness_runs({**codings, "value": lipset}, groups, sets, CONDITIONS, "SURV", **options)
+
+
 def test_robust_core_needs_every_check(lipset):
     groups = pd.Series(["a"] * 9 + ["b"] * 9, index=lipset.index)
     runs = pd.concat([

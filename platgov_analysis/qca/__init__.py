@@ -15,8 +15,8 @@ from .minimize import (contradictory_simplifying_assumptions, covered_configurat
                        format_solution, format_term, minimize, parse_term, prime_implicant_chart,
                        simplifying_assumptions)
 from .necessity import necessity, necessity_disjunctions
-from .robustness import (coder_runs, completion_runs, leave_one_out_runs, model_shares, robust_core, sensitivity,
-                         solve, sweep_runs, term_shares)
+from .robustness import (coder_runs, completion_runs, leave_one_out_runs, model_shares, robust_core,
+                         robustness_runs, sensitivity, solve, sweep_runs, term_shares)
 from .sets import complete_cases
 from .truth_table import exclude_remainders, limited_diversity, remainders, truth_table
 
@@ -25,6 +25,6 @@ __all__ = [
     "contradictory_simplifying_assumptions", "counterfactuals", "covered_configurations", "essential_implicants",
     "exclude_remainders", "fit", "format_solution", "format_term", "intermediate", "leave_one_out_runs",
     "limited_diversity", "minimize", "model_shares", "necessity", "necessity_disjunctions", "parse_term",
-    "prime_implicant_chart", "remainders", "robust_core", "sensitivity", "simplifying_assumptions", "solutions",
-    "solutions_table", "solve", "sweep_runs", "term_cases", "term_shares", "truth_table",
+    "prime_implicant_chart", "remainders", "robust_core", "robustness_runs", "sensitivity", "simplifying_assumptions",
+    "solutions", "solutions_table", "solve", "sweep_runs", "term_cases", "term_shares", "truth_table",
 ]

@@ -6,11 +6,14 @@ one row with model 0 and an empty expression, so it still counts). The summaries
 """
 from __future__ import annotations
 
+import io
 from itertools import product
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from ..memo import remembered, source_digest
 from .fit import solutions
 from .minimize import format_solution, minimize
 from .sets import parse_cells, complete_cases
@@ -103,6 +106,37 @@ def sweep_runs(data: pd.DataFrame, condition_sets: dict[str, list], outcome: str
         runs.append(solve(data, conditions, outcome, "sweep", f"{label} incl {incl_cut:g} n {n_cut}",
                           incl_cut=incl_cut, n_cut=n_cut, expectations=chosen, **options))
     return pd.concat(runs, ignore_index=True)
+
+
+def robustness_runs(codings: dict[str, pd.DataFrame], groups: pd.Series, condition_sets: dict[str, list],
+                    conditions, outcome: str, resolved: str = "value", cap: int = 1024, seed: int = 0,
+                    incl_cuts=(1.0,), n_cuts=(1,), **options) -> pd.DataFrame:
+    """Every check's runs in one table: the coders (each of ``codings``), the joint completions
+    of the unknowns, each group (study) left out, and the sweep over cuts and condition sets
+    (these three on the ``resolved`` coding). ``options``: ``incl_cut``, ``n_cut``, ``expectations``.
+
+    The runs depend on the coded values alone, so builds keep them by those (``memo``): an
+    edited quote or rationale does not solve the hundreds of analyses again.
+    """
+    conditions, matrix = list(conditions), codings[resolved]
+    key = ({name: frame.to_csv() for name, frame in sorted(codings.items())}, groups.to_csv(),
+           sorted(condition_sets.items()), conditions, outcome, resolved, cap, seed, list(incl_cuts), list(n_cuts),
+           sorted(options.items(), key=repr), np.__version__, pd.__version__,
+           [source_digest(module) for module in sorted(Path(__file__).parent.glob("*.py"))])
+
+    def compute() -> bytes:
+        expectations = options.get("expectations")
+        runs = pd.concat([
+            coder_runs(codings, conditions, outcome, **options),
+            completion_runs(matrix, conditions, outcome, cap=cap, seed=seed, **options),
+            leave_one_out_runs(matrix, groups, conditions, outcome, **options),
+            sweep_runs(matrix, condition_sets, outcome, incl_cuts=incl_cuts, n_cuts=n_cuts, expectations=expectations),
+        ], ignore_index=True)
+        return runs.to_csv(index=False).encode("utf-8")
+
+    kept = remembered("robustness", key, compute)
+    return pd.read_csv(io.BytesIO(kept), dtype={**dict.fromkeys(RUN_COLUMNS, str), "cases": int, "model": int},
+                       keep_default_na=False)
 
 
 def _terms(expression: str) -> list[str]:

@@ -79,16 +79,18 @@ def parse_cells(data: pd.DataFrame, columns: list[str], unknown: str):
     """Numeric scores (NaN where unknown) and the unknown mask; empty cells count as unknown."""
     cells = data[columns]
     if all(pd.api.types.is_numeric_dtype(dtype) for dtype in cells.dtypes):  # numbers: unknown = missing
-        numeric = pd.DataFrame(cells.to_numpy(dtype=float, na_value=np.nan), index=cells.index, columns=columns)
-        unknown_mask = numeric.isna()
+        grid = cells.to_numpy(dtype=float, na_value=np.nan)
+        flags = np.isnan(grid)
     else:
-        unknown_mask = cells.isna() | cells.apply(lambda col: col.astype(str).str.strip().eq(unknown))
-        numeric = cells.mask(unknown_mask).apply(pd.to_numeric, errors="coerce")
-    invalid = ~unknown_mask & ~((numeric >= 0) & (numeric <= 1))
-    if invalid.to_numpy().any():
-        bad = [f"{data.index[i]}/{columns[j]}" for i, j in zip(*np.nonzero(invalid.to_numpy()))]
+        flags = (cells.isna() | cells.apply(lambda col: col.astype(str).str.strip().eq(unknown))).to_numpy()
+        grid = cells.mask(flags).apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    with np.errstate(invalid="ignore"):
+        invalid = ~flags & ~((grid >= 0) & (grid <= 1))  # NaN (text that is no number) is invalid too
+    if invalid.any():
+        bad = [f"{data.index[i]}/{columns[j]}" for i, j in zip(*np.nonzero(invalid))]
         raise ValueError(f"values must be membership scores in [0, 1] or {unknown!r}; invalid at {bad}")
-    return numeric, unknown_mask
+    return (pd.DataFrame(grid, index=cells.index, columns=columns),
+            pd.DataFrame(flags, index=cells.index, columns=columns))
 
 
 def complete_cases(data: pd.DataFrame, conditions, outcome: str, unknown: str = "unknown"):
