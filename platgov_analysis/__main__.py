@@ -9,7 +9,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import data
+# jsonschema (under nbformat and frictionless) imports rfc3987_syntax where it is installed
+# (JupyterLab's dependencies bring it) for the "iri" format, and that module builds its Lark
+# grammars on import: two seconds of every command that reads a notebook. No schema used here
+# has that format, so the commands do without it (jsonschema issue #1428).
+sys.modules.setdefault("rfc3987_syntax", None)
+
+from . import data  # noqa: E402
 
 BAD_INPUT = 2
 

@@ -19,7 +19,7 @@ import sys
 import warnings
 
 PRELOAD = ("numpy", "pandas", "scipy.stats", "matplotlib.pyplot", "seaborn", "networkx", "PIL.Image",
-           "IPython.display", "nbformat")
+           "IPython.display")
 PACKAGE = __name__.rpartition(".")[0]
 KEEP = {f"{PACKAGE}.recording", __name__}  # their state is this kernel's, not a run's
 _snapshot: dict = {}
