@@ -112,10 +112,13 @@ def load_runs(runs_file: Path = RUNS_FILE) -> list[Run]:
 
 
 def check_studies(runs: list[Run], runs_file: Path, data_dir: Path) -> None:
-    """Every ``study_id`` a run asks for is a study of the data (or ``all``); call this once the
-    data validate, so that ``studies.csv`` can be read."""
-    with open(data_dir / "studies.csv", encoding=ENCODING, newline="") as handle:
-        studies = [row["study_id"] for row in csv.DictReader(handle)]
+    """Every ``study_id`` a run asks for is a study of the data (or ``all``). Checked before any
+    kernel starts; a ``studies.csv`` that cannot be read is left to the data's validation to name."""
+    try:
+        with open(data_dir / "studies.csv", encoding=ENCODING, newline="") as handle:
+            studies = [row.get("study_id") for row in csv.DictReader(handle)]
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return
     for run in runs:
         study = run.parameters.get(STUDY_PARAMETER)
         if study is not None and study != EVERY_STUDY and study not in studies:

@@ -229,9 +229,9 @@ def test_runs_list_mistakes_are_one_sentence_before_any_kernel_starts(tmp_path, 
     write_notebook(tmp_path / "a.ipynb", GOOD)
     write_notebook(tmp_path / "s.ipynb", STUDY_NOTEBOOK)
     (tmp_path / "runs.yaml").write_text("runs:\n" + entry, encoding="utf-8")
-    # a kernel starting would kill this build (exit -9) instead of the exit 2 of bad input
+    # a (warm) kernel starting would kill this build (exit -9) instead of the exit 2 of bad input
     result = subprocess.run([sys.executable, "-m", "platgov_analysis", "build", "--runs", str(tmp_path / "runs.yaml")],
-                            capture_output=True, text=True, cwd=REPO_ROOT, env={**os.environ, b.CRASH_AT: "kernel"})
+                            capture_output=True, text=True, cwd=REPO_ROOT, env={**os.environ, b.CRASH_AT: "warm-kernel"})
     assert result.returncode == 2, result.stdout + result.stderr
     lines = result.stdout.splitlines()
     assert len(lines) == 1 and lines[0].startswith(sentence), result.stdout

@@ -7,8 +7,9 @@ killed build leaves the last good report untouched. One build runs at a time per
 each starts by removing what a killed one left behind.
 
 Parts: ``paths`` (folders, crash points), ``cache`` (what a run depends on), ``kernels`` (the
-papermill engine), ``execute`` (one run), ``schedule`` (order, progress), ``publish``, ``core``
-(the build); ``reproducible`` and ``bench`` check and time it.
+papermill engine, warm kernels), ``execute`` (one run), ``workers`` (the threads that execute
+runs), ``schedule`` (order, progress), ``publish``, ``core`` (the build); ``reproducible`` and
+``bench`` check and time it.
 """
 from ..runs import Run, load_runs
 from .bench import bench, edit_note

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import os
 import sys
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -11,11 +10,11 @@ from ..buildlock import build_lock
 from ..memo import CACHE_ENV
 from ..runs import Run, check_studies, load_runs
 from .cache import DIGESTS_FILE, Inputs, current_digest, is_current, published_stamp
-from .execute import RunResult, execute
-from .kernels import KERNEL_ARGUMENTS, WarmKernel, close_thread_event_loop, register_engine
-from .paths import KERNEL, PUBLISHED, SHARED_CACHE, Paths, rel
+from .kernels import register_engine
+from .paths import PUBLISHED, SHARED_CACHE, Paths, rel
 from .publish import clean_leftovers, publish
 from .schedule import Progress, longest_first, record_durations
+from .workers import Workers
 
 
 def build(jobs: int | None = None, force: bool = False, only: list[str] | None = None,
@@ -85,23 +84,24 @@ def environment(name: str, value: str) -> Iterator[None]:
 def _rebuild(runs: list[Run], stale: list[Run], digests: dict, inputs: Inputs, jobs: int | None,
              only: list[str] | None, paths: Paths, stream, warm_kernels: bool) -> int:
     """Check the data, execute the stale runs and, unless only some were asked for, publish."""
-    from ..data import validate_once
-
-    problems = validate_once(paths.data_dir)
-    if problems:
-        print("The data do not validate, so the report was not rebuilt (the last report is untouched):",
-              file=stream)
-        for problem in problems:
-            print(f"  {problem}", file=stream)
-        return 2
     check_studies(runs, paths.runs_file, paths.data_dir)
-
     jobs = jobs or os.cpu_count() or 1
-    stale = longest_first(stale, paths)
-    print(f"building {len(stale)} of {len(runs)} runs with {jobs} parallel jobs "
-          f"({len(runs) - len(stale)} up to date)", file=stream, flush=True)
-    register_engine()
-    results = run_all(stale, inputs, paths, jobs, warm_kernels, Progress(len(stale), stream))
+    with Workers(min(jobs, len(stale)), warm_kernels) as workers:  # their kernels start while the data are checked
+        from ..data import validate_once
+
+        problems = validate_once(paths.data_dir)
+        if problems:
+            print("The data do not validate, so the report was not rebuilt (the last report is untouched):",
+                  file=stream)
+            for problem in problems:
+                print(f"  {problem}", file=stream)
+            return 2
+
+        stale = longest_first(stale, paths)
+        print(f"building {len(stale)} of {len(runs)} runs with {jobs} parallel jobs "
+              f"({len(runs) - len(stale)} up to date)", file=stream, flush=True)
+        register_engine()
+        results = workers.run(stale, inputs, paths, Progress(len(stale), stream))
     record_durations(results.values(), paths)
     failures = [r for r in results.values() if not r.ok]
     if failures:
@@ -117,38 +117,3 @@ def _rebuild(runs: list[Run], stale: list[Run], digests: dict, inputs: Inputs, j
     publish(runs, results, paths, published_stamp(digests, paths.data_dir, inputs))
     print(f"report written: {rel(paths.reports_dir / 'index.html')}", file=stream)
     return 0
-
-
-def run_all(runs: list[Run], inputs: Inputs, paths: Paths, jobs: int, warm_kernels: bool,
-            progress: Progress) -> dict[str, RunResult]:
-    """Execute ``runs`` in order on ``jobs`` workers; each worker keeps one warm kernel for all
-    its runs (or, ``warm_kernels`` off, starts a fresh kernel for each)."""
-    pending, lock, results = list(runs), threading.Lock(), {}
-
-    def worker() -> None:
-        kernel = WarmKernel(KERNEL, KERNEL_ARGUMENTS) if warm_kernels else None
-        try:
-            while True:
-                with lock:
-                    if not pending:
-                        return
-                    run = pending.pop(0)
-                progress.started(run)
-                try:
-                    result = execute(run, inputs, paths, kernel)
-                except Exception as err:  # rendering or caching the output: still one sentence
-                    result = RunResult(run, False, 0.0, f"run {run.name} failed: {type(err).__name__}: {err}")
-                progress.finished(result)
-                with lock:
-                    results[run.name] = result
-        finally:
-            if kernel is not None:
-                kernel.close()
-            close_thread_event_loop()
-
-    workers = [threading.Thread(target=worker, name=f"build-worker-{n}") for n in range(min(jobs, len(runs)))]
-    for thread in workers:
-        thread.start()
-    for thread in workers:
-        thread.join()
-    return results

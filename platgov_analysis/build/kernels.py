@@ -95,7 +95,14 @@ class WarmKernel:
 
         run_sync(self._prepare)(str(out_dir), str(record), str(data_dir))
 
-    async def _prepare(self, *arguments: str) -> None:
+    def start(self) -> None:
+        """Start the kernel (it imports the libraries on its own) unless it runs already; from
+        the thread that will use it, as its event loop is that thread's."""
+        from jupyter_core.utils import run_sync
+
+        run_sync(self._start)()
+
+    async def _start(self) -> None:
         from jupyter_client import AsyncKernelManager
 
         if self.manager is not None and not await self.manager.is_alive():
@@ -104,6 +111,10 @@ class WarmKernel:
             self.manager = AsyncKernelManager(kernel_name=self.kernel_name, transport="ipc", ip=ipc_path())
             await self.manager.start_kernel(extra_arguments=[
                 *self.arguments, "--IPKernelApp.exec_lines=__import__('platgov_analysis.warm').warm.warm()"])
+            crash_point("warm-kernel")
+
+    async def _prepare(self, *arguments: str) -> None:
+        await self._start()
         # a client of its own each time: one left connected while nbclient's ran hears nothing after
         client = self.manager.client()
         client.start_channels()
