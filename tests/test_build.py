@@ -198,7 +198,7 @@ def test_bad_data_stop_the_build_with_a_sentence_and_keep_the_report(tiny):
     studies.write_text(studies.read_text(encoding="utf-8").replace(",simplified,", ",cyrillic,", 1), encoding="utf-8")
     code, log = build_quietly(tiny)
     assert code == 2
-    assert re.search(r'studies\.csv row 2, field script: "cyrillic" is not one of the allowed values', log)
+    assert re.search(r'studies\.csv row 3, field script: "cyrillic" is not one of the allowed values', log)
     assert (tiny.reports_dir / "index.html").read_bytes() == index_before
 
 

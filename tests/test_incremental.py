@@ -1,6 +1,6 @@
 """Incremental rebuilds equal clean ones: each run reruns only when what it read changed.
 
-A small project whose notebooks read the data the ways the real ones do (one study's rows,
+A small project (three studies of the data) whose notebooks read the data the ways the real ones do (one study's rows,
 whole tables, a data file by path) and import package modules. For each single edit (one per
 table, one per study, a comment in a module) the incrementally rebuilt report must be
 byte-identical to a clean build of the same inputs, and only the runs that read the edit rerun.
@@ -14,8 +14,7 @@ import pytest
 
 from platgov_analysis import build as b
 from platgov_analysis.build import cache
-from platgov_analysis.data import DATA_DIR
-from tiny_project import build_quietly, write_notebook
+from tiny_project import build_quietly, small_data, write_notebook
 
 STUDIES = ["wu2022", "chen2021"]
 PARAMETERS = "study_id = 'wu2022'\ndata_dir = '.'\nout_dir = '.'"
@@ -62,8 +61,7 @@ def project(tmp_path):
     notebooks.mkdir()
     for name, cells in NOTEBOOKS.items():
         write_notebook(notebooks / name, cells)
-    data_dir = tmp_path / "data"
-    shutil.copytree(DATA_DIR, data_dir)
+    data_dir = small_data(tmp_path / "data")
     (notebooks / "runs.yaml").write_text(
         f"runs:\n  - notebook: study.ipynb\n    output: s/{{study_id}}\n    parameters:\n      data_dir: {data_dir}\n"
         f"    matrix:\n      study_id: [{', '.join(STUDIES)}]\n"
