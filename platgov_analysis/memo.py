@@ -45,10 +45,19 @@ def remembered(kind: str, key: object, compute: Callable[[], bytes]) -> bytes:
 def remembered_tree(kind: str, key: object, make: Callable[[Path], None], target: Path) -> None:
     """Fill the folder ``target`` with what ``make(folder)`` writes into an empty folder, or with
     the copy kept from an earlier call with the same ``kind`` and ``key``."""
-    kept = _entry(kind, key)
+    kept = kept_tree(kind, key, make)
     if kept is None:
         make(target)
         return
+    shutil.copytree(kept, target, dirs_exist_ok=True)
+
+
+def kept_tree(kind: str, key: object, make: Callable[[Path], None]) -> Path | None:
+    """The kept folder for ``kind`` and ``key``, made by ``make(folder)`` first if there is none
+    yet; ``None`` without a cache folder."""
+    kept = _entry(kind, key)
+    if kept is None:
+        return None
     if not kept.is_dir():
         kept.parent.mkdir(parents=True, exist_ok=True)
         fresh = Path(tempfile.mkdtemp(prefix=f"{kept.name}.", dir=kept.parent))
@@ -57,7 +66,7 @@ def remembered_tree(kind: str, key: object, make: Callable[[Path], None], target
             fresh.rename(kept)
         except OSError:  # a parallel build kept the same result first
             shutil.rmtree(fresh, ignore_errors=True)
-    shutil.copytree(kept, target, dirs_exist_ok=True)
+    return kept
 
 
 def source_digest(path: str | Path) -> str:

@@ -3,6 +3,7 @@ whole, and the clean-up of what a killed build left behind."""
 from __future__ import annotations
 
 import shutil
+import threading
 
 from ..folders import ASIDE, recover, swap_in
 from ..runs import Run
@@ -32,13 +33,12 @@ def publish(runs: list[Run], results: dict, paths: Paths, stamp: str) -> None:
     shutil.rmtree(staging, ignore_errors=True)  # the previous report
 
 
-def _interchange(staging, paths: Paths) -> None:
-    """The report's interchange files, and the full-text projects beside the report where the
-    source texts are at hand. Made from the data, the texts and the code alone (no run), so kept
-    by their digests: a rebuild whose data did not change copies them."""
+def _interchange_source(paths: Paths):
+    """The interchange files' key and maker. They come from the data, the texts and the code
+    alone (no run), so they are kept by those digests: a rebuild whose data did not change copies them."""
     from .. import exports
     from ..data import folder_digest
-    from ..memo import remembered_tree, source_digest
+    from ..memo import source_digest
 
     sources = exports.DEFAULT_SOURCES
     key = (folder_digest(paths.data_dir), folder_digest(sources) if sources.is_dir() else None,
@@ -47,8 +47,33 @@ def _interchange(staging, paths: Paths) -> None:
     def make(folder) -> None:
         exports.publish(folder / "report", paths.data_dir, sources, fulltext_dir=folder / "fulltext")
 
+    return key, make
+
+
+def start_interchange(paths: Paths) -> threading.Thread:
+    """Make the interchange files in the shared cache on a thread of their own, while the runs
+    execute; :func:`publish` then only copies them (or, should this fail, makes them and says why)."""
+    from ..memo import kept_tree
+
+    def make_kept() -> None:
+        try:
+            kept_tree("interchange", *_interchange_source(paths))
+        except Exception:  # noqa: BLE001 - publish makes them again, and its error is the build's sentence
+            pass
+
+    thread = threading.Thread(target=make_kept, name="interchange", daemon=True)
+    thread.start()
+    return thread
+
+
+def _interchange(staging, paths: Paths) -> None:
+    """The report's interchange files, and the full-text projects beside the report where the
+    source texts are at hand."""
+    from .. import exports
+    from ..memo import remembered_tree
+
     made = staging / ".interchange"
-    remembered_tree("interchange", key, make, made)
+    remembered_tree("interchange", *_interchange_source(paths), made)
     shutil.copytree(made / "report", staging, dirs_exist_ok=True)
     if (made / "fulltext").is_dir():
         shutil.copytree(made / "fulltext", exports.FULLTEXT_DIR, dirs_exist_ok=True)
