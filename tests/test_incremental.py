@@ -1,7 +1,7 @@
 """Incremental rebuilds equal clean ones: each run reruns only when what it read changed.
 
-A small project (three studies of the data) whose notebooks read the data the ways the real ones do (one study's rows,
-whole tables, a data file by path) and import package modules. For each single edit (one per
+A small project (three studies of the data) whose notebooks read the data the ways the real
+ones do (one study's rows, whole tables, a data file by path) and import package modules. For each single edit (one per
 table, one per study, a comment in a module) the incrementally rebuilt report must be
 byte-identical to a clean build of the same inputs, and only the runs that read the edit rerun.
 """

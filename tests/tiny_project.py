@@ -52,9 +52,8 @@ def small_data(target: Path, studies=SMALL_STUDIES, source: Path = DATA_DIR) -> 
     target.mkdir(parents=True)
     for notes in source.glob("*.md"):  # the package's documents (licence, codebook notes) travel whole
         shutil.copy2(notes, target)
+    shutil.copy2(source / "datapackage.json", target)
     descriptor = json.loads((source / "datapackage.json").read_text(encoding="utf-8"))
-    (target / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n",
-                                             encoding="utf-8")
     tables, headers = {}, {}
     for resource in descriptor["resources"]:
         with open(source / resource["path"], encoding="utf-8-sig", newline="") as handle:

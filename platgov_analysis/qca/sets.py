@@ -47,14 +47,20 @@ def union_membership(values: pd.DataFrame, terms) -> np.ndarray:
     return member
 
 
-def ratio(numerator: float, denominator: float) -> float:
-    """A share that is NaN, not an error, when the base is empty."""
-    return float(numerator / denominator) if denominator else float("nan")
+def ratio(numerator, denominator):
+    """A share that is NaN, not an error, when the base is empty (element by element for arrays)."""
+    if np.ndim(denominator) == 0:
+        return float(numerator / denominator) if denominator else float("nan")
+    shares = np.full(np.shape(denominator), np.nan)
+    based = denominator != 0
+    shares[based] = numerator[based] / denominator[based]
+    return shares
 
 
-def inclusion(x: np.ndarray, y: np.ndarray) -> float:
-    """Sufficiency inclusion (consistency) of X in Y: sum(min(X, Y)) / sum(X)."""
-    return ratio(np.minimum(x, y).sum(), x.sum())
+def inclusion(x: np.ndarray, y: np.ndarray):
+    """Sufficiency inclusion (consistency) of X in Y: sum(min(X, Y)) / sum(X); for a 2-D X (one
+    set per row, cases along the last axis) one value per row."""
+    return ratio(np.minimum(x, y).sum(axis=-1), x.sum(axis=-1))
 
 
 def coverage(x: np.ndarray, y: np.ndarray) -> float:
@@ -62,11 +68,11 @@ def coverage(x: np.ndarray, y: np.ndarray) -> float:
     return ratio(np.minimum(x, y).sum(), y.sum())
 
 
-def pri(x: np.ndarray, y: np.ndarray) -> float:
+def pri(x: np.ndarray, y: np.ndarray):
     """Proportional reduction in inconsistency: how much of X's inclusion in Y is not also
     inclusion in ~Y (a set that is a subset of both Y and ~Y is no evidence for Y)."""
-    both = np.minimum(np.minimum(x, y), 1 - y).sum()
-    return ratio(np.minimum(x, y).sum() - both, x.sum() - both)
+    both = np.minimum(np.minimum(x, y), 1 - y).sum(axis=-1)
+    return ratio(np.minimum(x, y).sum(axis=-1) - both, x.sum(axis=-1) - both)
 
 
 def relevance(x: np.ndarray, y: np.ndarray) -> float:

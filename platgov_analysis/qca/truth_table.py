@@ -11,7 +11,7 @@ from itertools import product
 import numpy as np
 import pandas as pd
 
-from .sets import outcome_scores, scores
+from .sets import inclusion, outcome_scores, pri, scores
 
 OUT_CODES = {1: 1, 0: 0, "1": 1, "0": 0, "?": None}
 MAX_COMPLETE_CONDITIONS = 16  # 2^16 rows: beyond this a complete table is no longer readable
@@ -43,26 +43,15 @@ def truth_table(data: pd.DataFrame, conditions, outcome: str, incl_cut: float = 
     member = np.where(configs[:, None, :] == 1, values[None, :, :], 1 - values[None, :, :]).min(axis=2, initial=1.0)
     in_row = assigned[None, :] & (corners[None, :, :] == configs[:, None, :]).all(axis=2)
     n = in_row.sum(axis=1)
-    overlap = np.minimum(member, y[None, :])
-    both = np.minimum(overlap, 1 - y[None, :]).sum(axis=1)
-    incl = _shares(overlap.sum(axis=1), member.sum(axis=1), n > 0)
-    pri_ = _shares(overlap.sum(axis=1) - both, member.sum(axis=1) - both, n > 0)
+    incl = np.where(n > 0, inclusion(member, y), np.nan)  # a remainder has no inclusion
+    pri_ = np.where(n > 0, pri(member, y), np.nan)
     contradictory = (n > 0) & (in_row & (y > 0.5)).any(axis=1) & (in_row & (y < 0.5)).any(axis=1)
     out = [("?" if count < max(n_cut, 1) else int(i >= incl_cut - 1e-12 and p >= pri_cut - 1e-12))
            for count, i, p in zip(n.tolist(), incl.tolist(), pri_.tolist())]
     labels = [str(label) for label in data.index]
-    table = pd.DataFrame({**{c: configs[:, k] for k, c in enumerate(conditions)}, "OUT": pd.Series(out, dtype=object),
-                          "n": n.astype(int), "incl": incl, "PRI": pri_, "contradictory": contradictory,
-                          "cases": [",".join(np.array(labels, dtype=object)[row]) for row in in_row]})
-    return table
-
-
-def _shares(numerator: np.ndarray, denominator: np.ndarray, defined: np.ndarray) -> np.ndarray:
-    """numerator / denominator where ``defined`` and the base is not empty, NaN elsewhere (as ``sets.ratio``)."""
-    result = np.full(len(numerator), np.nan)
-    ok = defined & (denominator != 0)
-    result[ok] = numerator[ok] / denominator[ok]
-    return result
+    return pd.DataFrame({**{c: configs[:, k] for k, c in enumerate(conditions)}, "OUT": pd.Series(out, dtype=object),
+                         "n": n.astype(int), "incl": incl, "PRI": pri_, "contradictory": contradictory,
+                         "cases": [",".join(np.array(labels, dtype=object)[row]) for row in in_row]})
 
 
 def row_codes(truth_table: pd.DataFrame, conditions) -> dict[tuple, int | None]:
