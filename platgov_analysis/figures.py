@@ -17,6 +17,7 @@ import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
+from matplotlib.transforms import Bbox
 from PIL import Image
 from scour import scour
 
@@ -62,12 +63,15 @@ def save_figure(fig, out_dir: Path | str, name: str, caption_text: str) -> list[
     wrapped = "\n".join(textwrap.wrap(caption_text, width=110))
     # below everything already drawn (tick labels and axis titles reach under the axes)
     drawn = fig.get_tightbbox()
-    fig.text(drawn.x0 / fig.get_figwidth(), (drawn.y0 - 0.08) / fig.get_figheight(), wrapped, ha="left", va="top",
-             fontsize=7, color="#444444")
+    note = fig.text(drawn.x0 / fig.get_figwidth(), (drawn.y0 - 0.08) / fig.get_figheight(), wrapped, ha="left",
+                    va="top", fontsize=7, color="#444444")
+    # the tight box measured once, for both files: "tight" would draw the figure twice per file
+    box = Bbox.union([drawn, note.get_window_extent().transformed(fig.dpi_scale_trans.inverted())])
+    box = box.padded(plt.rcParams["savefig.pad_inches"])
     paths = [out_dir / f"{name}.svg", out_dir / f"{name}.png"]
-    fig.savefig(paths[0], format="svg", metadata={"Date": None, "Creator": None})
+    fig.savefig(paths[0], format="svg", bbox_inches=box, metadata={"Date": None, "Creator": None})
     _finish_svg(paths[0])
-    _save_png(fig, paths[1])
+    _save_png(fig, paths[1], box)
     manifest_path = out_dir / MANIFEST
     manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else {}
     manifest[name] = {"caption": caption_text, "files": [p.name for p in paths]}
@@ -88,11 +92,11 @@ def _finish_svg(path: Path) -> None:
     path.write_text(scour.scourString(path.read_text(encoding="utf-8"), options), encoding="utf-8")
 
 
-def _save_png(fig, path: Path) -> None:
+def _save_png(fig, path: Path, box: Bbox) -> None:
     """The PNG with a palette of at most 256 colours: a chart has few, and the file (which the
     executed notebook embeds too) is about a third of the full-colour one."""
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
+    fig.savefig(buffer, format="png", bbox_inches=box, pil_kwargs={"compress_level": 0})  # read back at once
     with Image.open(buffer) as image:
         flat = Image.alpha_composite(Image.new("RGBA", image.size, "white"), image.convert("RGBA")).convert("RGB")
         flat.quantize(256, method=Image.Quantize.MEDIANCUT).save(path, format="PNG", optimize=True)

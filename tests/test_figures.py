@@ -17,6 +17,7 @@ import pytest  # noqa: E402
 import seaborn as sns  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import FancyArrowPatch, Rectangle  # noqa: E402
+from PIL import Image  # noqa: E402
 
 from platgov_analysis import figures, fonts, labels, networks, studies  # noqa: E402
 
@@ -112,6 +113,20 @@ def test_save_figure_writes_files_and_manifest(tmp_path):
     assert list(manifest) == ["a_fig0", "fig1"]  # both kept, sorted by name
     assert manifest["a_fig0"]["caption"] == "来源:测试。"
     assert "来源" in (out / figures.MANIFEST).read_text(encoding="utf-8")  # not \u-escaped
+
+
+def test_save_figure_draws_once_per_file_and_crops_like_tight(tmp_path):
+    """One tight box, measured before drawing, serves both files: two draws, not the four of
+    ``bbox_inches="tight"``, and the same crop (caption included) that "tight" would give."""
+    figures.set_style()
+    fig, draws = simple_figure(), []
+    fig.canvas.mpl_connect("draw_event", lambda event: draws.append(event))
+    png = figures.save_figure(fig, tmp_path, "fig", "Source: x. Evidence: e1, e2.")[1]
+    assert len(draws) == 2
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", bbox_inches="tight")  # the caption is in the figure now
+    with Image.open(png) as ours, Image.open(buffer) as tight:
+        assert ours.size == tight.size
 
 
 def test_save_figure_is_byte_identical(tmp_path):
