@@ -56,3 +56,20 @@ def test_a_warm_kernel_gives_every_run_the_bytes_of_a_fresh_kernel(tmp_path):
     assert "'names': False" in state and "'cwd': 'probe'" in state and "'pandas': 60" in state
     for run in ("pollute", "probe"):  # the cached output: the record of what the run read included
         assert b.tree_hashes(warm.work_dir / "runs" / run) == b.tree_hashes(fresh.work_dir / "runs" / run), run
+
+
+def test_a_run_that_kills_its_warm_kernel_fails_alone_and_the_next_run_gets_a_new_kernel(tmp_path):
+    """The worker's kernel and its one client are made anew after a run that ended the kernel."""
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    write_notebook(notebooks / "crash.ipynb", ["out_dir = '.'", "import os\nos._exit(1)"])
+    write_notebook(notebooks / "after.ipynb", ["out_dir = '.'", "open('after.txt', 'w').write('ran')"])
+    (notebooks / "runs.yaml").write_text(
+        "runs:\n  - notebook: crash.ipynb\n    output: crash\n  - notebook: after.ipynb\n    output: after\n",
+        encoding="utf-8")
+    paths = b.Paths(runs_file=notebooks / "runs.yaml", reports_dir=tmp_path / "reports", work_dir=tmp_path / "work")
+    code, log = build_quietly(paths, jobs=1)
+    assert code == 1, log
+    assert "run crash failed" in log and "Traceback" not in log, log
+    assert log.index("FAIL  crash") < log.index("ok    after"), log
+    assert (paths.work_dir / "runs" / "after" / "after.txt").read_text() == "ran"

@@ -67,6 +67,9 @@ def execute(run: Run, inputs: Inputs, paths: Paths, kernel: WarmKernel | None = 
         papermill.execute_notebook(
             str(paths.notebooks_dir / run.notebook), str(notebook_out), parameters={**run.parameters, "out_dir": "."},
             kernel_name=KERNEL, engine_name=ENGINE, progress_bar=False, log_output=False,
+            # written once at the end (or on an error), not after every cell, as the run's
+            # folder is read only when it ended
+            request_save_on_cell_execute=False,
             # the kernel's working directory; papermill's own cwd= would chdir this whole
             # process, which races between parallel runs
             resources={"metadata": {"path": str(out)}}, **engine_kwargs)

@@ -30,10 +30,13 @@ def register_engine() -> None:
     environment variables ``kernel_env`` adds; given ``warm_kernel``, the run executes in it."""
     import papermill.engines as engines
     from jupyter_core.utils import run_sync
+    from nbclient.util import run_hook
     from papermill.clientwrap import PapermillNotebookClient
     from papermill.utils import remove_args
 
     class Client(PapermillNotebookClient):
+        reused_client = None  # a warm kernel's own client, connected and ready already
+
         def create_kernel_manager(self):
             """The kernel talks over IPC sockets of a path no other kernel uses: no TCP port
             picked free and bound a moment later (a race between parallel launches)."""
@@ -42,8 +45,15 @@ def register_engine() -> None:
             return manager
 
         async def async_start_new_kernel_client(self):
+            """A warm kernel's client is reused: a new one would wait about a quarter of a second
+            for its IOPub subscription to be heard (jupyter_client's ``wait_for_ready``)."""
             try:
-                return await super().async_start_new_kernel_client()
+                if self.reused_client is None:
+                    return await super().async_start_new_kernel_client()
+                self.kc = self.reused_client
+                self.kc.allow_stdin = False
+                await run_hook(self.on_notebook_start, notebook=self.nb)
+                return self.kc
             finally:
                 crash_point("kernel")
 
@@ -62,11 +72,8 @@ def register_engine() -> None:
                             kernel_name=kernel_name, log=engines.logger, log_output=log_output,
                             stdout_file=stdout_file, stderr_file=stderr_file,
                             km=warm.manager if warm else None, **kwargs)
-            try:
-                return client.execute(env=env)
-            finally:
-                if warm and client.kc is not None:
-                    client.kc.stop_channels()  # the kernel stays, for the worker's next run
+            client.reused_client = warm.client if warm else None
+            return client.execute(env=env)  # a warm kernel and its client stay, for the worker's next run
 
     engines.papermill_engines.register(ENGINE, Engine)
 
@@ -83,11 +90,16 @@ def ipc_path() -> str:
 
 class WarmKernel:
     """One worker's kernel: started on first use with the libraries imported, reset by
-    :meth:`prepare` before each run, restarted after a run that killed it."""
+    :meth:`prepare` before each run, restarted after a run that killed it.
+
+    One client talks to it for all its runs (the resets and the runs' cells alike): its channels
+    are connected once, and each message is matched to its reply by id, so nothing of one run
+    reaches the next."""
 
     def __init__(self, kernel_name: str, arguments: list[str]):
         self.kernel_name, self.arguments = kernel_name, arguments
-        self.manager = None
+        self.manager = self.client = None
+        self._ready = False
 
     def prepare(self, out_dir: Path, record: Path, data_dir: Path) -> None:
         """A live kernel in the state of a fresh one, in ``out_dir``, recording into ``record``."""
@@ -111,20 +123,18 @@ class WarmKernel:
             self.manager = AsyncKernelManager(kernel_name=self.kernel_name, transport="ipc", ip=ipc_path())
             await self.manager.start_kernel(extra_arguments=[
                 *self.arguments, "--IPKernelApp.exec_lines=__import__('platgov_analysis.warm').warm.warm()"])
+            self.client, self._ready = self.manager.client(), False
+            self.client.start_channels()
             crash_point("warm-kernel")
 
     async def _prepare(self, *arguments: str) -> None:
         await self._start()
-        # a client of its own each time: one left connected while nbclient's ran hears nothing after
-        client = self.manager.client()
-        client.start_channels()
-        try:
-            await client.wait_for_ready(timeout=120)
-            reply = await client.execute_interactive(
-                f"__import__('importlib').import_module('platgov_analysis.warm').prepare{arguments!r}",
-                silent=True, store_history=False, timeout=120)
-        finally:
-            client.stop_channels()
+        if not self._ready:  # once per kernel: it replies when its libraries are imported
+            await self.client.wait_for_ready(timeout=120)
+            self._ready = True
+        reply = await self.client.execute_interactive(
+            f"__import__('importlib').import_module('platgov_analysis.warm').prepare{arguments!r}",
+            silent=True, store_history=False, timeout=120)
         if reply["content"]["status"] != "ok":
             raise RuntimeError(f"the kernel could not be reset: {reply['content'].get('evalue')}")
 
@@ -135,8 +145,10 @@ class WarmKernel:
             run_sync(self._shutdown)()
 
     async def _shutdown(self) -> None:
+        if self.client is not None:
+            self.client.stop_channels()
         await self.manager.shutdown_kernel(now=True)
-        self.manager = None
+        self.manager = self.client = None
 
 
 def close_thread_event_loop() -> None:
