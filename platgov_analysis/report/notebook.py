@@ -2,22 +2,34 @@
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 
 from ..labels import LANGS
 from .pages import render
 
 
+_PER_THREAD = threading.local()  # one exporter per thread: nbconvert does not say its exporters are thread-safe
+
+
+def _exporter():
+    """This thread's HTML exporter, made once: making one (its templates compiled) costs about
+    as much as converting a notebook."""
+    if not hasattr(_PER_THREAD, "exporter"):
+        from nbconvert import HTMLExporter
+
+        _PER_THREAD.exporter = HTMLExporter(template_name="basic")
+        _PER_THREAD.exporter.log.setLevel(logging.ERROR)  # not one alt-text notice per figure in the build log
+    return _PER_THREAD.exporter
+
+
 def render_notebook_html(notebook: Path, html_path: Path, title: str, depth: int) -> None:
     """Render an executed notebook as a page that opens from the file system, its navigation in
     the run's language (its ``lang`` parameter, English without one)."""
     import nbformat
-    from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(template_name="basic")
-    exporter.log.setLevel(logging.ERROR)  # not one alt-text notice per figure in the build log
     book = nbformat.read(notebook, as_version=4)
-    body, _ = exporter.from_notebook_node(book)
+    body, _ = _exporter().from_notebook_node(book)
     lang = book.metadata.get("papermill", {}).get("parameters", {}).get("lang", LANGS[0])
     html_path.write_text(render("notebook.html", lang, root="../" * depth, title=title, body=body, stem=None),
                          encoding="utf-8")
