@@ -13,8 +13,8 @@ _PER_THREAD = threading.local()  # one exporter per thread: nbconvert does not s
 
 
 def _exporter():
-    """This thread's HTML exporter, made once: making one (its templates compiled) costs about
-    as much as converting a notebook."""
+    """This thread's HTML exporter, made once: making one (its templates compiled) cost about a
+    third of converting a notebook (0.04 of 0.15 s)."""
     if not hasattr(_PER_THREAD, "exporter"):
         from nbconvert import HTMLExporter
 
