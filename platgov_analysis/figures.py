@@ -11,12 +11,15 @@ import io
 import json
 import os
 import textwrap
+from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.transforms import Bbox
 from PIL import Image
 from scour import scour
@@ -61,17 +64,18 @@ def save_figure(fig, out_dir: Path | str, name: str, caption_text: str) -> list[
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     wrapped = "\n".join(textwrap.wrap(caption_text, width=110))
-    # below everything already drawn (tick labels and axis titles reach under the axes)
-    drawn = fig.get_tightbbox()
-    note = fig.text(drawn.x0 / fig.get_figwidth(), (drawn.y0 - 0.08) / fig.get_figheight(), wrapped, ha="left",
-                    va="top", fontsize=7, color="#444444")
-    # the tight box measured once, for both files: "tight" would draw the figure twice per file
-    box = Bbox.union([drawn, note.get_window_extent().transformed(fig.dpi_scale_trans.inverted())])
-    box = box.padded(plt.rcParams["savefig.pad_inches"])
     paths = [out_dir / f"{name}.svg", out_dir / f"{name}.png"]
-    fig.savefig(paths[0], format="svg", bbox_inches=box, metadata={"Date": None, "Creator": None})
-    _finish_svg(paths[0])
-    _save_png(fig, paths[1], box)
+    with _measured_once(fig):
+        # below everything already drawn (tick labels and axis titles reach under the axes)
+        drawn = fig.get_tightbbox()
+        note = fig.text(drawn.x0 / fig.get_figwidth(), (drawn.y0 - 0.08) / fig.get_figheight(), wrapped, ha="left",
+                        va="top", fontsize=7, color="#444444")
+        # the tight box measured once, for both files: "tight" would draw the figure twice per file
+        box = Bbox.union([drawn, note.get_window_extent().transformed(fig.dpi_scale_trans.inverted())])
+        box = box.padded(plt.rcParams["savefig.pad_inches"])
+        fig.savefig(paths[0], format="svg", bbox_inches=box, metadata={"Date": None, "Creator": None})
+        _finish_svg(paths[0])
+        _save_png(fig, paths[1], box)
     manifest_path = out_dir / MANIFEST
     manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else {}
     manifest[name] = {"caption": caption_text, "files": [p.name for p in paths]}
@@ -79,6 +83,51 @@ def save_figure(fig, out_dir: Path | str, name: str, caption_text: str) -> list[
                              encoding="utf-8")
     _show_saved(fig, paths[1])
     return paths
+
+
+class _TextExtentsKept(RendererAgg):
+    """Agg's renderer, with the extents of its text kept across renderers of the same dpi.
+
+    matplotlib measures text per renderer, and the PNG's renderer (cropped to the tight box) is a
+    new one: every label was measured again, a third of a millisecond each for the CJK font,
+    though the extent depends on the text, font, dpi and hinting alone, never on the size of
+    the canvas."""
+
+    def get_text_width_height_descent(self, s, prop, ismath):
+        hinting = plt.rcParams["text.hinting"], plt.rcParams["text.hinting_factor"]
+        # a copy: FontProperties is mutable and hashes by its current state (as matplotlib's cache does)
+        return _text_extent(s, prop.copy(), ismath, self.dpi, hinting)
+
+
+@lru_cache(maxsize=16384)
+def _text_extent(s, prop, ismath, dpi: float, hinting: tuple) -> tuple[float, float, float]:
+    return RendererAgg.get_text_width_height_descent(_measuring_renderer(dpi), s, prop, ismath)
+
+
+@lru_cache(maxsize=8)
+def _measuring_renderer(dpi: float) -> RendererAgg:
+    return RendererAgg(1, 1, dpi)
+
+
+class _Canvas(FigureCanvasAgg):
+    """An Agg canvas whose renderers keep text extents (see :class:`_TextExtentsKept`)."""
+
+    def get_renderer(self):
+        key = (*self.get_width_height(physical=True), self.figure.dpi)
+        if self._lastKey != key:  # as FigureCanvasAgg's: a new renderer when size or dpi change
+            self.renderer, self._lastKey = _TextExtentsKept(*key), key
+        return self.renderer
+
+
+@contextmanager
+def _measured_once(fig):
+    """Measure and draw ``fig`` on a :class:`_Canvas`, then give the figure its canvas back."""
+    own = fig.canvas
+    _Canvas(fig)
+    try:
+        yield
+    finally:
+        fig.set_canvas(own)
 
 
 def _finish_svg(path: Path) -> None:

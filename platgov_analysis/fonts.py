@@ -62,16 +62,16 @@ def font_files() -> dict[str, Path]:
 
 
 @lru_cache(maxsize=None)
-def _coverage(family: str) -> frozenset[int]:
-    """The code points a family's font has glyphs for."""
-    with TTFont(font_files()[family], lazy=True) as font:
-        return frozenset(font.getBestCmap())
-
-
-@lru_cache(maxsize=None)
 def _face(family: str) -> hb.Face:
     """The family's font, read once per process (HarfBuzz maps the file and parses lazily)."""
     return hb.Face(hb.Blob.from_file_path(font_files()[family]))
+
+
+@lru_cache(maxsize=None)
+def _coverage(family: str) -> frozenset[int]:
+    """The code points a family's font has glyphs for (HarfBuzz reads the cmap in a fraction of
+    a millisecond; fontTools' ``getBestCmap`` took 60 ms for the CJK font, in every run)."""
+    return frozenset(_face(family).unicodes)
 
 
 def subset_font(family: str, characters: str) -> bytes:

@@ -140,6 +140,27 @@ def test_save_figure_is_byte_identical(tmp_path):
     assert b"Software" not in first[1].read_bytes()
 
 
+def test_kept_text_extents_change_no_byte(tmp_path, monkeypatch):
+    """The canvas that keeps text extents across renderers draws what Agg's own canvas draws: a
+    study's framework and a small figure, whose tight boxes end at a fraction of a pixel."""
+    from contextlib import nullcontext
+
+    from platgov_analysis import data
+
+    codebook = data.load_tables(study="qian2025")["codebook"].query("scheme == 'framework'")
+    figures.set_style()
+
+    def both(folder):
+        return (figures.save_figure(simple_figure(), folder, "small", "来源:测试。Evidence: e1.")
+                + figures.save_figure(figures.plot_framework(codebook, "en", "Framework"), folder, "framework",
+                                      "Source: Qian 2025."))
+
+    kept = both(tmp_path / "kept")
+    monkeypatch.setattr(figures, "_measured_once", lambda fig: nullcontext())
+    for a, b in zip(kept, both(tmp_path / "plain")):
+        assert a.read_bytes() == b.read_bytes(), a.name
+
+
 def test_save_figure_draws_caption_into_figure(tmp_path):
     figures.set_style()
     fig = simple_figure()

@@ -63,3 +63,10 @@ def test_subset_carries_the_characters_asked_for_and_no_layout_tables():
         assert set(cut.getBestCmap()) == {ord(c) for c in "数据平台"}
         # matplotlib placed every glyph without OpenType layout; the browser must not shift them
         assert not {"GSUB", "GPOS", "GDEF", "vmtx"} & set(cut.keys())
+
+
+def test_coverage_is_the_fonts_cmap():
+    """HarfBuzz's view of which characters a font has is fontTools' best cmap, for both fonts."""
+    for family, path in fonts.font_files().items():
+        with TTFont(path, lazy=True) as font:
+            assert fonts._coverage(family) == frozenset(font.getBestCmap()), family
