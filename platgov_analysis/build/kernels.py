@@ -22,7 +22,9 @@ _SOCKETS: list[str] = []  # the folder of this process's kernel sockets, made on
 _SOCKETS_MADE = threading.Lock()
 _NUMBER = itertools.count()
 ENGINE = "platgov"
-KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]  # no shutdown notices in the build log
+# no shutdown notices in the build log; no input history (a run's cells went to IPython's SQLite
+# database, in a thread of their own: CPU the runs need, for a history nobody reads)
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL", "--HistoryManager.enabled=False"]
 
 
 def register_engine() -> None:
