@@ -94,14 +94,15 @@ class _TextExtentsKept(RendererAgg):
     the canvas."""
 
     def get_text_width_height_descent(self, s, prop, ismath):
-        hinting = plt.rcParams["text.hinting"], plt.rcParams["text.hinting_factor"]
+        if ismath:  # mathtext and TeX read more settings than the key below holds: measured each time
+            return super().get_text_width_height_descent(s, prop, ismath)
         # a copy: FontProperties is mutable and hashes by its current state (as matplotlib's cache does)
-        return _text_extent(s, prop.copy(), ismath, self.dpi, hinting)
+        return _text_extent(s, prop.copy(), self.dpi, plt.rcParams["text.hinting"])
 
 
 @lru_cache(maxsize=16384)
-def _text_extent(s, prop, ismath, dpi: float, hinting: tuple) -> tuple[float, float, float]:
-    return RendererAgg.get_text_width_height_descent(_measuring_renderer(dpi), s, prop, ismath)
+def _text_extent(s, prop, dpi: float, hinting: str) -> tuple[float, float, float]:
+    return RendererAgg.get_text_width_height_descent(_measuring_renderer(dpi), s, prop, False)
 
 
 @lru_cache(maxsize=8)
