@@ -156,7 +156,7 @@ def test_kept_text_extents_change_no_byte(tmp_path, monkeypatch):
                                       "Source: Qian 2025."))
 
     kept = both(tmp_path / "kept")
-    monkeypatch.setattr(figures, "_measured_once", lambda fig: nullcontext())
+    monkeypatch.setattr(figures.saving, "_measured_once", lambda fig: nullcontext())
     for a, b in zip(kept, both(tmp_path / "plain")):
         assert a.read_bytes() == b.read_bytes(), a.name
 

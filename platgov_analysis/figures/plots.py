@@ -1,199 +1,20 @@
-"""One place for figure style, Chinese glyphs, bilingual labels, captions and saving.
-
-Every figure of platgov goes through :func:`save_figure`, which writes SVG and PNG that are
-byte-identical across runs (fixed ``svg.hashsalt``, no dates or software versions in
-metadata) and records the caption, so a reader can always trace a figure to its study and its
-evidence rows.
-"""
+"""The plots: each returns a matplotlib Figure, which the notebook saves with
+:func:`~platgov_analysis.figures.save_figure` and a caption."""
 from __future__ import annotations
 
-import io
-import json
-import os
 import textwrap
-from contextlib import contextmanager
-from functools import lru_cache
-from pathlib import Path
 
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
-from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
-from matplotlib.transforms import Bbox
-from PIL import Image
-from scour import scour
 
-from .fonts import embed_fonts, use_cjk_font
-from .labels import check_lang, code_labels, localized, text
-
-MANIFEST = "figures.json"
-
-
-def set_style() -> None:
-    """The platgov look: seaborn's white grid, the CJK font, deterministic file output."""
-    sns.set_theme(style="whitegrid", context="notebook")
-    use_cjk_font()
-    plt.rcParams["svg.hashsalt"] = "platgov"  # stable ids inside SVG files
-    plt.rcParams["svg.fonttype"] = "none"  # text as text; save_figure embeds the font's subset
-    plt.rcParams["figure.dpi"] = 100
-    plt.rcParams["savefig.dpi"] = 100  # screen resolution: the SVG is the figure for print
-    plt.rcParams["savefig.bbox"] = "tight"
-
-
-def caption(source: str, evidence_ids, lang: str, note: str = "") -> str:
-    """A figure caption naming the source study(ies) and the evidence rows behind it.
-
-    Figures that aggregate a whole table pass no ids and name the table in ``note`` instead.
-    """
-    ids = sorted({part for i in evidence_ids if pd.notna(i) for part in str(i).split(";") if part})
-    listed = ", ".join(ids) if len(ids) <= 12 else f"{', '.join(ids[:12])} … ({len(ids)} rows)"
-    if check_lang(lang) == "en":
-        body = f"Source: {source}." + (f" Evidence: {listed}." if ids else "")
-    else:
-        body = f"来源:{source}。" + (f"证据:{listed}。" if ids else "")
-    return f"{body}{' ' if lang == 'en' else ''}{note}".strip()
-
-
-def save_figure(fig, out_dir: Path | str, name: str, caption_text: str) -> list[Path]:
-    """Write ``name``.svg and ``name``.png with the caption under the figure; record it.
-
-    The caption is drawn into the figure (so it travels with the file) and stored in
-    ``figures.json`` of the output folder, which the HTML report reads.
-    """
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    wrapped = "\n".join(textwrap.wrap(caption_text, width=110))
-    paths = [out_dir / f"{name}.svg", out_dir / f"{name}.png"]
-    with _measured_once(fig):
-        # below everything already drawn (tick labels and axis titles reach under the axes)
-        drawn = fig.get_tightbbox()
-        note = fig.text(drawn.x0 / fig.get_figwidth(), (drawn.y0 - 0.08) / fig.get_figheight(), wrapped, ha="left",
-                        va="top", fontsize=7, color="#444444")
-        # the tight box measured once, for both files: "tight" would draw the figure twice per file
-        box = Bbox.union([drawn, note.get_window_extent().transformed(fig.dpi_scale_trans.inverted())])
-        box = box.padded(plt.rcParams["savefig.pad_inches"])
-        fig.savefig(paths[0], format="svg", bbox_inches=box, metadata={"Date": None, "Creator": None})
-        _finish_svg(paths[0])
-        _save_png(fig, paths[1], box)
-    manifest_path = out_dir / MANIFEST
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else {}
-    manifest[name] = {"caption": caption_text, "files": [p.name for p in paths]}
-    manifest_path.write_text(json.dumps(dict(sorted(manifest.items())), ensure_ascii=False, indent=1) + "\n",
-                             encoding="utf-8")
-    _show_saved(fig, paths[1])
-    return paths
-
-
-class _TextExtentsKept(RendererAgg):
-    """Agg's renderer, with the extents of its text kept across renderers of the same dpi.
-
-    matplotlib measures text per renderer, and the PNG's renderer (cropped to the tight box) is a
-    new one: every label was measured again, a third of a millisecond each for the CJK font,
-    though the extent depends on the text, font, dpi and hinting alone, never on the size of
-    the canvas."""
-
-    def get_text_width_height_descent(self, s, prop, ismath):
-        if ismath:  # mathtext and TeX read more settings than the key below holds: measured each time
-            return super().get_text_width_height_descent(s, prop, ismath)
-        # a copy: FontProperties is mutable and hashes by its current state (as matplotlib's cache does)
-        return _text_extent(s, prop.copy(), self.dpi, plt.rcParams["text.hinting"])
-
-
-@lru_cache(maxsize=16384)
-def _text_extent(s, prop, dpi: float, hinting: str) -> tuple[float, float, float]:
-    return RendererAgg.get_text_width_height_descent(_measuring_renderer(dpi), s, prop, False)
-
-
-@lru_cache(maxsize=8)
-def _measuring_renderer(dpi: float) -> RendererAgg:
-    return RendererAgg(1, 1, dpi)
-
-
-class _Canvas(FigureCanvasAgg):
-    """An Agg canvas whose renderers keep text extents (see :class:`_TextExtentsKept`)."""
-
-    def get_renderer(self):
-        key = (*self.get_width_height(physical=True), self.figure.dpi)
-        if self._lastKey != key:  # as FigureCanvasAgg's: a new renderer when size or dpi change
-            self.renderer, self._lastKey = _TextExtentsKept(*key), key
-        return self.renderer
-
-
-@contextmanager
-def _measured_once(fig):
-    """Measure and draw ``fig`` on a :class:`_Canvas`, then give the figure its canvas back."""
-    own = fig.canvas
-    _Canvas(fig)
-    try:
-        yield
-    finally:
-        fig.set_canvas(own)
-
-
-def _finish_svg(path: Path) -> None:
-    """Embed the text's fonts, then let scour drop comments and metadata and round coordinates
-    to five significant digits (a hundredth of a point on a page-sized figure): a third smaller."""
-    embed_fonts(path)
-    options = scour.sanitizeOptions()
-    for name, value in {"digits": 5, "remove_metadata": True, "strip_comments": True, "enable_id_stripping": True,
-                        "shorten_ids": True, "newlines": False, "indent_type": "none"}.items():
-        setattr(options, name, value)
-    path.write_text(scour.scourString(path.read_text(encoding="utf-8"), options), encoding="utf-8")
-
-
-def _save_png(fig, path: Path, box: Bbox) -> None:
-    """The PNG with a palette of at most 256 colours: a chart has few, and the file (which the
-    executed notebook embeds too) is about a third of the full-colour one.
-
-    Agg's pixels are taken as they are drawn (no PNG written and read back); the palette is
-    median cut, which keeps white white (Pillow's fast octree greys it); zlib at its default
-    level, as level 9 costs six times the time for 6% of the bytes."""
-    size = []
-    listener = fig.canvas.mpl_connect("draw_event", lambda event: size.append((event.renderer.width,
-                                                                                event.renderer.height)))
-    buffer = io.BytesIO()
-    try:
-        fig.savefig(buffer, format="rgba", bbox_inches=box)
-    finally:
-        fig.canvas.mpl_disconnect(listener)
-    width, height = (int(n) for n in size[-1])  # the last draw is the one written (a figure may draw twice)
-    image = Image.frombuffer("RGBA", (width, height), buffer.getbuffer(), "raw", "RGBA", 0, 1)
-    if image.getextrema()[3][0] < 255:  # transparent somewhere: flatten on white, as a viewer would
-        image = Image.alpha_composite(Image.new("RGBA", image.size, "white"), image)
-    image.convert("RGB").quantize(256, method=Image.Quantize.MEDIANCUT).save(path, format="PNG")
-
-
-def _show_saved(fig, png: Path) -> None:
-    """In a notebook, show the PNG just written instead of the inline backend rendering the figure
-    a third time. The output names the file, so the notebook's HTML page links the image rather
-    than carrying it again; the ``.ipynb`` keeps it embedded, readable on its own."""
-    from IPython import get_ipython
-
-    if get_ipython() is None:  # a script or a test: the figure stays the caller's
-        return
-    from IPython.display import Image as Shown
-    from IPython.display import display
-
-    plt.close(fig)
-    display(Shown(data=png.read_bytes(), format="png"),
-            metadata={"filenames": {"image/png": Path(os.path.relpath(png)).as_posix()}})
-
-
-def save_table(frame: pd.DataFrame, out_dir: Path | str, name: str) -> Path:
-    """Write a table as UTF-8 CSV with stable line endings and no index."""
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / f"{name}.csv"
-    frame.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
-    return path
-
-
-# ---------------------------------------------------------------- plots
-# Each returns a matplotlib Figure; the notebook saves it with save_figure and a caption.
+from ..labels import code_labels, localized, text
 
 OUTCOME_COLOURS = {"effective": "#2a9d8f", "underperforming": "#e9c46a", "shelved": "#e76f51",
                    "hollow": "#9c6644", "not_assessed": "#bbbbbb", "mixed": "#8d99ae"}
+
+
 def outcome_palette(vocabulary: pd.DataFrame, lang: str) -> dict[str, str]:
     """Outcome label in ``lang`` -> its colour, in the order effective … not assessed."""
     labels = code_labels(vocabulary, "outcome_category", lang)
@@ -508,7 +329,7 @@ def plot_crosswalk(matrix: pd.DataFrame, lang: str, title: str):
 def plot_network(graph, vocabulary: pd.DataFrame, lang: str, title: str, seed: int = 7, figsize=(11, 8.5)):
     """A relation network with its legend (colour = sector, marker = level, line = tone, faded =
     a tie that is not actual), the legend worded from ``vocabulary`` (data/vocabulary.csv) in ``lang``."""
-    from .networks import ACTUAL, LABEL_ALL_UP_TO, draw_network, legend_handles
+    from ..networks import ACTUAL, LABEL_ALL_UP_TO, draw_network, legend_handles
 
     fig, ax = plt.subplots(figsize=figsize)
     draw_network(graph, ax, lang=lang, seed=seed, label_size=6.5 if len(graph) > 30 else 7.5)
