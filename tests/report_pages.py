@@ -8,7 +8,7 @@ from pathlib import Path
 
 from platgov_analysis.build import Paths
 from platgov_analysis.data import DATA_DIR
-from platgov_analysis.report import write_index
+from platgov_analysis.report import write_data_pages, write_index
 from platgov_analysis.runs import load_runs
 
 QUOTE_ID = "song2026-e057"
@@ -18,6 +18,7 @@ INJECTED = '<script>window.injected = 1</script></script><b>bold</b> & "quoted"'
 def write_pages(folder: Path, data_dir: Path = DATA_DIR) -> Path:
     """The landing page, evidence browser, matrix and network viewer of ``data_dir`` in ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
+    write_data_pages(folder, data_dir, Paths().notebooks_dir)
     write_index(folder, load_runs(), data_dir, Paths().notebooks_dir)
     return folder
 

@@ -12,7 +12,7 @@ from ..runs import Run, check_studies, load_runs
 from .cache import DIGESTS_FILE, Inputs, current_digest, is_current, published_stamp
 from .kernels import register_engine
 from .paths import PUBLISHED, SHARED_CACHE, Paths, rel
-from .publish import clean_leftovers, publish, start_interchange
+from .publish import clean_leftovers, publish, start_data_only
 from .schedule import Progress, longest_first, record_durations
 from .workers import Workers
 
@@ -101,10 +101,10 @@ def _rebuild(runs: list[Run], stale: list[Run], digests: dict, inputs: Inputs, j
         print(f"building {len(stale)} of {len(runs)} runs with {jobs} parallel jobs "
               f"({len(runs) - len(stale)} up to date)", file=stream, flush=True)
         register_engine()
-        interchange = None if only else start_interchange(paths)  # beside the runs: it reads the data alone
+        data_only = None if only else start_data_only(paths)  # beside the runs: it reads the data alone
         results = workers.run(stale, inputs, paths, Progress(len(stale), stream))
-        if interchange is not None:
-            interchange.join()
+        if data_only is not None:
+            data_only.join()
     record_durations(results.values(), paths)
     failures = [r for r in results.values() if not r.ok]
     if failures:

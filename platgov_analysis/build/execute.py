@@ -48,8 +48,6 @@ def execute(run: Run, inputs: Inputs, paths: Paths, kernel: WarmKernel | None = 
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    from ..report import render_notebook_html
-
     start = time.monotonic()
     out = paths.work_dir / "tmp" / run.name
     shutil.rmtree(out, ignore_errors=True)
@@ -84,6 +82,8 @@ def execute(run: Run, inputs: Inputs, paths: Paths, kernel: WarmKernel | None = 
                          f"- executed notebook kept at {rel(failed / 'notebook.ipynb')}")
     except Exception as err:  # kernel died, notebook unreadable, ...: still one sentence
         return RunResult(run, False, time.monotonic() - start, f"run {run.name} failed: {type(err).__name__}: {err}")
+    from ..report import render_notebook_html  # here: a first run need not wait for its import (pandas, matplotlib)
+
     normalise_notebook(notebook_out)
     render_notebook_html(notebook_out, out / "notebook.html", title=run.name, depth=run.name.count("/") + 1)
     digest = run_digest(run, recorded(out), inputs, paths.notebooks_dir)

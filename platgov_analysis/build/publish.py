@@ -14,6 +14,7 @@ from .paths import HASH_FILE, LOCK_FILE, PACKAGE_DIR, PUBLISHED, Paths, crash_po
 def publish(runs: list[Run], results: dict, paths: Paths, stamp: str) -> None:
     """Assemble the report, stamp included, in a staging folder from the cached runs, then swap
     it in whole: the swap is the one moment the published report changes."""
+    from ..memo import remembered_tree
     from ..report import write_index
 
     reports_dir, staging = paths.reports_dir, paths.staging_dir
@@ -25,6 +26,7 @@ def publish(runs: list[Run], results: dict, paths: Paths, stamp: str) -> None:
     if readme.exists():
         shutil.copy2(readme, staging / "README.md")
     _interchange(staging, paths)
+    remembered_tree(*_data_pages_source(paths), staging)
     write_index(staging, runs, paths.data_dir, paths.notebooks_dir)
     (staging / PUBLISHED).write_text(stamp)
     crash_point("swap")
@@ -34,8 +36,9 @@ def publish(runs: list[Run], results: dict, paths: Paths, stamp: str) -> None:
 
 
 def _interchange_source(paths: Paths):
-    """The interchange files' key and maker. They come from the data, the texts and the code
-    alone (no run), so they are kept by those digests: a rebuild whose data did not change copies them."""
+    """The interchange files' kind, key and maker in the shared cache. They come from the data,
+    the texts and the code alone (no run), so they are kept by those digests: a rebuild whose
+    data did not change copies them."""
     from .. import exports
     from ..data import folder_digest
     from ..memo import source_digest
@@ -47,21 +50,39 @@ def _interchange_source(paths: Paths):
     def make(folder) -> None:
         exports.publish(folder / "report", paths.data_dir, sources, fulltext_dir=folder / "fulltext")
 
-    return key, make
+    return "interchange", key, make
 
 
-def start_interchange(paths: Paths) -> threading.Thread:
-    """Make the interchange files in the shared cache on a thread of their own, while the runs
-    execute; :func:`publish` then only copies them (or, should this fail, makes them and says why)."""
+def _data_pages_source(paths: Paths):
+    """The data pages' kind, key and maker: keyed by the data, the notebooks (the matrix shows the
+    comparative notebook's default analysis) and the code with its templates and assets."""
+    from ..data import folder_digest
+    from ..memo import source_digest
+    from ..report import write_data_pages
+
+    key = (folder_digest(paths.data_dir), folder_digest(paths.notebooks_dir, "*.ipynb"), folder_digest(PACKAGE_DIR),
+           source_digest(LOCK_FILE))
+
+    def make(folder) -> None:
+        write_data_pages(folder, paths.data_dir, paths.notebooks_dir)
+
+    return "data-pages", key, make
+
+
+def start_data_only(paths: Paths) -> threading.Thread:
+    """Make what the report shows of the data alone (the interchange files, the data pages) in the
+    shared cache on a thread of its own, while the runs execute; :func:`publish` then only copies
+    it (or, should this fail, makes it and says why)."""
     from ..memo import kept_tree
 
     def make_kept() -> None:
-        try:
-            kept_tree("interchange", *_interchange_source(paths))
-        except Exception:  # noqa: BLE001 - publish makes them again, and its error is the build's sentence
-            pass
+        for source in (_interchange_source, _data_pages_source):
+            try:
+                kept_tree(*source(paths))
+            except Exception:  # noqa: BLE001 - publish makes it again, and its error is the build's sentence
+                pass
 
-    thread = threading.Thread(target=make_kept, name="interchange", daemon=True)
+    thread = threading.Thread(target=make_kept, name="data-only", daemon=True)
     thread.start()
     return thread
 
@@ -73,7 +94,7 @@ def _interchange(staging, paths: Paths) -> None:
     from ..memo import remembered_tree
 
     made = staging / ".interchange"
-    remembered_tree("interchange", *_interchange_source(paths), made)
+    remembered_tree(*_interchange_source(paths), made)
     shutil.copytree(made / "report", staging, dirs_exist_ok=True)
     if (made / "fulltext").is_dir():
         shutil.copytree(made / "fulltext", exports.FULLTEXT_DIR, dirs_exist_ok=True)

@@ -1,8 +1,9 @@
 """The landing page, ``reports/index.html`` (and ``index-zh.html``), read as a report: what
 platgov is and how to cite it, the headline cross-study results, one card per study, then the
-index of every run. It is a pure function of the data, the runs and their outputs: no build
-status, no timings (those go to the build's log), so an incremental and a clean build of the
-same inputs give the same bytes.
+index of every run; and the pages of the data alone (evidence browser, matrix, network viewer),
+which a build writes while the runs execute. All are pure functions of the data, the runs and
+their outputs: no build status, no timings (those go to the build's log), so an incremental and
+a clean build of the same inputs give the same bytes.
 """
 from __future__ import annotations
 
@@ -26,14 +27,24 @@ COMPARATIVE_RUN = "comparative/{lang}"
 MERGED_NETWORK_RUN = "networks/all/{lang}"
 
 
-def write_index(report_dir: Path, runs, data_dir: Path, notebooks_dir: Path) -> Path:
-    """Write the landing page, the evidence browser, the matrix and the network viewer, each in
-    every language, and copy their assets; return the path of ``index.html``."""
+def write_data_pages(report_dir: Path, data_dir: Path, notebooks_dir: Path) -> None:
+    """Write the pages that show the data alone, each in every language: the evidence browser,
+    the matrix (with the comparative notebook's default analysis) and the network viewer. They
+    read no run's output, so a build makes them beside the runs."""
     tables = load_tables(data_dir)
     result = comparison(tables, notebooks_dir)
     write_evidence(report_dir, tables, data_dir)
     write_page(report_dir, "matrix", "matrix.html", context=lambda lang: matrix_context(tables, lang, result))
-    graph = write_network_viewer(report_dir, tables)
+    write_network_viewer(report_dir, tables)
+
+
+def write_index(report_dir: Path, runs, data_dir: Path, notebooks_dir: Path) -> Path:
+    """Write the landing page in every language, once the runs' outputs and the data pages
+    (:func:`write_data_pages`) are in ``report_dir``, then the assets, whose font is cut down to
+    the characters of every page; return the path of ``index.html``."""
+    tables = load_tables(data_dir)
+    result = comparison(tables, notebooks_dir)
+    graph = networks.build_graph(tables)
     focal = cases.focal_cases(tables)
     groups: dict[str, list] = {}
     for run in runs:  # groups in the order of the runs list, which puts each study's material first

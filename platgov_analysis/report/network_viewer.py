@@ -61,9 +61,8 @@ def viewer_data(tables: dict[str, pd.DataFrame], graph: nx.MultiDiGraph, positio
             "sectors": networks.SECTOR_COLOURS}
 
 
-def write_network_viewer(report_dir: Path, tables: dict[str, pd.DataFrame]) -> nx.MultiDiGraph:
-    """Write the viewer in every language; return the graph of every coded tie it shows."""
+def write_network_viewer(report_dir: Path, tables: dict[str, pd.DataFrame]) -> None:
+    """Write the viewer, of every coded tie, in every language."""
     graph = networks.build_graph(tables)
     positions = graph_positions(graph, tables["studies"]["study_id"])
     write_page(report_dir, "network", "network.html", lambda lang: {"data": viewer_data(tables, graph, positions, lang)})
-    return graph
