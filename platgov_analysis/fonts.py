@@ -120,11 +120,11 @@ def svg_text(svg: str) -> str:
     return "".join("".join(el.itertext()) for el in root.iter(f"{_SVG_NS}text"))
 
 
-def embed_fonts(svg_path: Path) -> None:
-    """Put the fonts of an SVG's text, subset to its characters, into its style sheet."""
-    svg = svg_path.read_text(encoding="utf-8")
+def embed_fonts(svg: str) -> str:
+    """The SVG with the fonts of its text, subset to its characters, in its style sheet."""
     faces = "".join(font_face(family, chars) for family, chars in split_by_font(svg_text(svg)).items())
-    if faces:
-        if _STYLE not in svg:
-            raise ValueError(f"{svg_path}: no style sheet to put the figure's fonts in")
-        svg_path.write_text(svg.replace(_STYLE, _STYLE + faces, 1), encoding="utf-8")
+    if not faces:
+        return svg
+    if _STYLE not in svg:
+        raise ValueError("an SVG without a style sheet to put its fonts in")
+    return svg.replace(_STYLE, _STYLE + faces, 1)

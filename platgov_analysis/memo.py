@@ -1,7 +1,7 @@
 """Slow pure results kept between builds, by the content they are computed from.
 
 Where ``PLATGOV_CACHE`` names a folder (the build sets it to ``.build/cache/``), a slow pure
-function (a font cut to some characters, a seeded network layout) keeps its result there under
+function (a font cut to some characters, a seeded network layout, a figure's finished files) keeps its result there under
 the SHA-256 of everything the result depends on (its inputs, the code's own source, the library
 versions), and reads it back the next time instead of computing it. Without the variable (a
 notebook opened in JupyterLab) it simply computes. The result is the same either way, so a

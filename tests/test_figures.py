@@ -161,6 +161,31 @@ def test_kept_text_extents_change_no_byte(tmp_path, monkeypatch):
         assert a.read_bytes() == b.read_bytes(), a.name
 
 
+def test_a_kept_figure_is_the_figure_made_afresh(tmp_path, monkeypatch):
+    """With the build's cache, a figure drawn as before is copied, not finished and rasterised
+    again, and its files are the bytes made without the cache; an rc setting that reaches Agg
+    alone (antialiasing, absent from the SVG) makes it anew."""
+    from platgov_analysis.figures import saving
+    from platgov_analysis.memo import CACHE_ENV
+
+    figures.set_style()
+    fresh = [p.read_bytes() for p in figures.save_figure(simple_figure(), tmp_path / "fresh", "fig", "Source: x.")]
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
+    made = [p.read_bytes() for p in figures.save_figure(simple_figure(), tmp_path / "made", "fig", "Source: x.")]
+    finished, rasterised = saving._finish_svg, saving._png
+    monkeypatch.setattr(saving, "_finish_svg", lambda svg: pytest.fail("finished again"))
+    monkeypatch.setattr(saving, "_png", lambda fig, box: pytest.fail("rasterised again"))
+    kept = [p.read_bytes() for p in figures.save_figure(simple_figure(), tmp_path / "kept", "fig", "Source: x.")]
+    assert fresh == made == kept
+    assert (tmp_path / "kept" / figures.MANIFEST).exists()
+
+    monkeypatch.setattr(saving, "_finish_svg", finished)
+    monkeypatch.setattr(saving, "_png", rasterised)
+    mpl.rcParams["lines.antialiased"] = False
+    jagged = [p.read_bytes() for p in figures.save_figure(simple_figure(), tmp_path / "jagged", "fig", "Source: x.")]
+    assert jagged[0] == fresh[0] and jagged[1] != fresh[1]
+
+
 def test_save_figure_draws_caption_into_figure(tmp_path):
     figures.set_style()
     fig = simple_figure()

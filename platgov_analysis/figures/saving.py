@@ -1,6 +1,7 @@
 """Saving figures and tables: SVG and PNG byte-identical across runs (fixed ``svg.hashsalt``,
 no dates or software versions in metadata), the caption drawn in and recorded in the folder's
-``figures.json``, each figure laid out and measured once for both files."""
+``figures.json``, each figure laid out and measured once for both files, and its finished files
+kept by what it draws (``memo``), so a rerun whose figure came out as before only copies them."""
 from __future__ import annotations
 
 import io
@@ -9,6 +10,7 @@ import os
 import textwrap
 from contextlib import contextmanager
 from functools import lru_cache
+from importlib import metadata
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -18,9 +20,13 @@ from matplotlib.transforms import Bbox
 from PIL import Image
 from scour import scour
 
+from ..data import folder_digest
 from ..fonts import embed_fonts
+from ..memo import remembered
 
 MANIFEST = "figures.json"
+_RENDERING_LIBRARIES = ("matplotlib", "seaborn", "networkx", "adjustText", "numpy", "pandas", "pillow", "scour",
+                        "uharfbuzz", "fonttools", "pylopdf-fonts-zh-cn")
 
 
 def save_figure(fig, out_dir: Path | str, name: str, caption_text: str) -> list[Path]:
@@ -41,9 +47,12 @@ def save_figure(fig, out_dir: Path | str, name: str, caption_text: str) -> list[
         # the tight box measured once, for both files: "tight" would draw the figure twice per file
         box = Bbox.union([drawn, note.get_window_extent().transformed(fig.dpi_scale_trans.inverted())])
         box = box.padded(plt.rcParams["savefig.pad_inches"])
-        fig.savefig(paths[0], format="svg", bbox_inches=box, metadata={"Date": None, "Creator": None})
-        _finish_svg(paths[0])
-        _save_png(fig, paths[1], box)
+        svg = _drawn_svg(fig, box)
+        # the files follow from what is drawn (the SVG before finishing) and how it is rendered:
+        # a figure that came out the same as in an earlier build is not finished or rasterised again
+        key = (svg, box.bounds, fig.dpi, _rendering())
+        paths[0].write_bytes(remembered("figure-svg", key, lambda: _finish_svg(svg).encode("utf-8")))
+        paths[1].write_bytes(remembered("figure-png", key, lambda: _png(fig, box)))
     manifest_path = out_dir / MANIFEST
     manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else {}
     manifest[name] = {"caption": caption_text, "files": [p.name for p in paths]}
@@ -99,18 +108,37 @@ def _measured_once(fig):
         fig.set_canvas(own)
 
 
-def _finish_svg(path: Path) -> None:
+def _drawn_svg(fig, box: Bbox) -> str:
+    """The figure as matplotlib writes it as SVG, cropped to ``box``, with no date or creator."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="svg", bbox_inches=box, metadata={"Date": None, "Creator": None})
+    return buffer.getvalue().decode("utf-8")
+
+
+def _rendering() -> tuple:
+    """What shapes the files besides what is drawn: every rc setting (some reach Agg alone), the
+    package's code (an antialiasing flag a plot sets shows in the PNG, not in the SVG) and the
+    versions of the libraries that draw, subset fonts and compress, the fonts among them."""
+    return sorted((name, repr(value)) for name, value in plt.rcParams.items()), _code_and_versions()
+
+
+@lru_cache(maxsize=1)
+def _code_and_versions() -> tuple:
+    return folder_digest(Path(__file__).resolve().parents[1], "*.py"), [
+        (name, metadata.version(name)) for name in _RENDERING_LIBRARIES]
+
+
+def _finish_svg(svg: str) -> str:
     """Embed the text's fonts, then let scour drop comments and metadata and round coordinates
     to five significant digits (a hundredth of a point on a page-sized figure): a third smaller."""
-    embed_fonts(path)
     options = scour.sanitizeOptions()
     for name, value in {"digits": 5, "remove_metadata": True, "strip_comments": True, "enable_id_stripping": True,
                         "shorten_ids": True, "newlines": False, "indent_type": "none"}.items():
         setattr(options, name, value)
-    path.write_text(scour.scourString(path.read_text(encoding="utf-8"), options), encoding="utf-8")
+    return scour.scourString(embed_fonts(svg), options)
 
 
-def _save_png(fig, path: Path, box: Bbox) -> None:
+def _png(fig, box: Bbox) -> bytes:
     """The PNG with a palette of at most 256 colours: a chart has few, and the file (which the
     executed notebook embeds too) is about a third of the full-colour one.
 
@@ -129,7 +157,9 @@ def _save_png(fig, path: Path, box: Bbox) -> None:
     image = Image.frombuffer("RGBA", (width, height), buffer.getbuffer(), "raw", "RGBA", 0, 1)
     if image.getextrema()[3][0] < 255:  # transparent somewhere: flatten on white, as a viewer would
         image = Image.alpha_composite(Image.new("RGBA", image.size, "white"), image)
-    image.convert("RGB").quantize(256, method=Image.Quantize.MEDIANCUT).save(path, format="PNG")
+    png = io.BytesIO()
+    image.convert("RGB").quantize(256, method=Image.Quantize.MEDIANCUT).save(png, format="PNG")
+    return png.getvalue()
 
 
 def _show_saved(fig, png: Path) -> None:
