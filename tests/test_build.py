@@ -84,6 +84,25 @@ def test_executed_notebooks_carry_no_run_specific_metadata(report):
     assert nb.metadata["papermill"]["parameters"]["lang"] == "en"
 
 
+@pytest.mark.parametrize("run", ["comparative/zh", "networks/all/en", "study/song2026/en"])
+def test_notebook_pages_are_nbconverts_page_written_once(report, run):
+    """The report's exporter leaves out two passes of nbconvert's (bleach over the highlighted
+    code, BeautifulSoup over the whole page): its markup, written out as BeautifulSoup writes it,
+    is nbconvert's page to the byte, and every figure has its caption as alternative text."""
+    from bs4 import BeautifulSoup
+    from nbconvert import HTMLExporter
+
+    from platgov_analysis.report.notebook import page_exporter
+
+    book = nbformat.read(report / run / "notebook.ipynb", as_version=4)
+    ours, _ = page_exporter().from_notebook_node(book)
+    theirs, _ = HTMLExporter(template_name="basic").from_notebook_node(book)
+    assert ours != theirs and str(BeautifulSoup(ours, features="html.parser")) == theirs
+    captions = {info["caption"] for info in json.loads((report / run / "figures.json").read_text(encoding="utf-8")).values()}
+    alts = [img.get("alt") for img in BeautifulSoup(ours, features="html.parser").find_all("img")]
+    assert alts and set(alts) == captions
+
+
 def test_pages_make_no_network_request(report):
     pages = [report / "index.html", *report.rglob("notebook.html")]
     for page in pages:

@@ -70,3 +70,14 @@ def test_coverage_is_the_fonts_cmap():
     for family, path in fonts.font_files().items():
         with TTFont(path, lazy=True) as font:
             assert fonts._coverage(family) == frozenset(font.getBestCmap()), family
+
+
+def test_report_font_covers_characters_written_as_entities(tmp_path):
+    """nbconvert writes some characters as references (``&#30340;`` for 的): the report's font
+    is cut to what the pages show, so it carries them as well as the literal ones."""
+    from platgov_analysis.report.pages import ASSETS, copy_assets
+
+    (tmp_path / "page.html").write_text("<p>平台&#30340;&nbsp;&#x6570;</p>", encoding="utf-8")
+    copy_assets(tmp_path)
+    with TTFont(tmp_path / ASSETS / fonts.WEB_FONT) as cut:
+        assert {ord(c) for c in "平台的数\u00a0"} <= set(cut.getBestCmap())

@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 from ..data import DATA_DIR
+from ..data.validation import stamps_dir
 from ..runs import load_runs
 from .cache import DIGESTS_FILE
 from .core import one_build_at_a_time
@@ -86,7 +87,9 @@ def bench_once(jobs: int | None) -> dict[str, float]:
 
     with one_build_at_a_time(Paths(), sys.stdout):
         shutil.rmtree(WORK_DIR / "runs", ignore_errors=True)
-        shutil.rmtree(SHARED_CACHE, ignore_errors=True)  # cold: no font subset or layout kept either
+        shutil.rmtree(SHARED_CACHE, ignore_errors=True)  # cold: no font subset, layout or figure kept either
+        # nor any data checked before: (e1) and (e2) then validate their edited tables, as a real edit would
+        shutil.rmtree(stamps_dir(), ignore_errors=True)
         (WORK_DIR / DIGESTS_FILE).unlink(missing_ok=True)
         (REPORTS_DIR / PUBLISHED).unlink(missing_ok=True)
     seconds = {"a": _timed(quiet_build), "b": _timed(sequential), "c": _timed(quiet_build)}

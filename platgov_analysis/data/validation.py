@@ -86,12 +86,17 @@ def _unlabelled_codes(descriptor: dict, data_dir: Path) -> list[Problem]:
             for code in field.get("constraints", {}).get("enum", []) if (field["name"], code) not in labelled]
 
 
+def stamps_dir() -> Path:
+    """Where :func:`validate_once` notes the data it found valid, one empty file per digest."""
+    return REPO_ROOT / ".build" / "validated"
+
+
 def validate_once(data_dir: Path | str | None = None) -> list[str]:
     """:func:`validate`, remembered by content hash: bytes that passed once (under this same
     validation code) need no second 3-second check, which every build and notebook run makes."""
     data_dir = Path(data_dir or DATA_DIR)
     key = hashlib.sha256((folder_digest(data_dir) + folder_digest(PACKAGE_DIR, "*.py")).encode())
-    stamp = REPO_ROOT / ".build" / "validated" / key.hexdigest()
+    stamp = stamps_dir() / key.hexdigest()
     if stamp.exists():
         return []
     problems = validate(data_dir)

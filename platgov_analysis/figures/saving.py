@@ -58,7 +58,7 @@ def save_figure(fig, out_dir: Path | str, name: str, caption_text: str) -> list[
     manifest[name] = {"caption": caption_text, "files": [p.name for p in paths]}
     manifest_path.write_text(json.dumps(dict(sorted(manifest.items())), ensure_ascii=False, indent=1) + "\n",
                              encoding="utf-8")
-    _show_saved(fig, paths[1])
+    _show_saved(fig, paths[1], caption_text)
     return paths
 
 
@@ -162,10 +162,11 @@ def _png(fig, box: Bbox) -> bytes:
     return png.getvalue()
 
 
-def _show_saved(fig, png: Path) -> None:
+def _show_saved(fig, png: Path, caption_text: str) -> None:
     """In a notebook, show the PNG just written instead of the inline backend rendering the figure
     a third time. The output names the file, so the notebook's HTML page links the image rather
-    than carrying it again; the ``.ipynb`` keeps it embedded, readable on its own."""
+    than carrying it again, and has the caption as its alternative text; the ``.ipynb`` keeps the
+    image embedded, readable on its own."""
     from IPython import get_ipython
 
     if get_ipython() is None:  # a script or a test: the figure stays the caller's
@@ -175,7 +176,8 @@ def _show_saved(fig, png: Path) -> None:
 
     plt.close(fig)
     display(Shown(data=png.read_bytes(), format="png"),
-            metadata={"filenames": {"image/png": Path(os.path.relpath(png)).as_posix()}})
+            metadata={"filenames": {"image/png": Path(os.path.relpath(png)).as_posix()},
+                      "image/png": {"alt": caption_text}})
 
 
 def save_table(frame: pd.DataFrame, out_dir: Path | str, name: str) -> Path:

@@ -8,6 +8,7 @@ embedded JSON cannot close its ``<script>`` element, so a quote containing ``<sc
 """
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
@@ -76,8 +77,8 @@ def write_page(report_dir: Path, stem: str, template: str, context) -> None:
     """Write one page per language (``stem.html``, ``stem-zh.html``), each linking to the other;
     ``context(lang)`` gives what the template shows in that language."""
     for lang in LANGS:
-        html = render(template, lang, stem=stem, **context(lang))
-        (report_dir / page_name(stem, lang)).write_text(html, encoding="utf-8")
+        page = render(template, lang, stem=stem, **context(lang))
+        (report_dir / page_name(stem, lang)).write_text(page, encoding="utf-8")
 
 
 def copy_assets(report_dir: Path) -> None:
@@ -89,7 +90,8 @@ def copy_assets(report_dir: Path) -> None:
     for path in sorted((HERE / ASSETS).iterdir()):
         if path.suffix != ".md":
             shutil.copyfile(path, target / path.name)
-    shown = "".join(sorted({char for page in sorted(report_dir.rglob("*.html")) for char in page.read_text(encoding="utf-8")}
+    shown = "".join(sorted({char for page in sorted(report_dir.rglob("*.html"))
+                            for char in html.unescape(page.read_text(encoding="utf-8"))}  # &#30340; shows 的
                            | {char for script in sorted(target.glob("*.js")) for char in script.read_text(encoding="utf-8")}))
     (target / fonts.WEB_FONT).write_bytes(fonts.subset_font(fonts.FAMILY, shown))
     (target / "NotoSansSC-LICENSE.txt").write_text(fonts.licence_text(), encoding="utf-8")
