@@ -15,7 +15,6 @@ import time
 from pathlib import Path
 
 from ..data import DATA_DIR
-from ..data.validation import stamps_dir
 from ..runs import load_runs
 from .cache import DIGESTS_FILE
 from .core import one_build_at_a_time
@@ -69,6 +68,8 @@ def _timed(action) -> float:
 def bench_once(jobs: int | None) -> dict[str, float]:
     """One measurement of every case, in seconds."""
     import papermill
+
+    from ..data.validation import stamps_dir  # here: with it, every command would import pandas
 
     runs = load_runs()
     command = [sys.executable, "-m", "platgov_analysis", "build"] + (["--jobs", str(jobs)] if jobs else [])
