@@ -550,8 +550,8 @@ def test_altered_quote_is_reported(runs):
 def test_validate_once_remembers_only_valid_bytes(tmp_path, monkeypatch):
     calls = []
 
-    def validate(data_dir):
-        calls.append(data_dir)
+    def validate(data_dir, known_valid=frozenset()):
+        calls.append((data_dir, known_valid))
         return [] if data_dir.name == "good" else ["a problem"]
 
     monkeypatch.setattr(validation, "validate", validate)
@@ -559,9 +559,29 @@ def test_validate_once_remembers_only_valid_bytes(tmp_path, monkeypatch):
     good, bad = copy_data(tmp_path / "good"), copy_data(tmp_path / "bad")
     edit_line(bad / "events.csv", 3, "\n", "\n\n")
     assert data.validate_once(good) == [] and data.validate_once(good) == []
-    assert len(calls) == 1  # the second call trusted the stamp
+    assert len(calls) == 1  # the second call trusted the stamps
     assert data.validate_once(bad) == ["a problem"] and data.validate_once(bad) == ["a problem"]
     assert len(calls) == 3  # a failure is never remembered
     edit_line(good / "events.csv", 3, "\n", " \n")  # new bytes: validated again
     data.validate_once(good)
     assert len(calls) == 4
+    # only the edited table is checked again: no other table's foreign keys reference events
+    tables = {res["name"] for res in data.read_descriptor(good)["resources"]}
+    assert calls[-1][1] == tables - {"events"}
+
+
+def test_validate_once_checks_again_the_tables_that_reference_an_edited_one(tmp_path, monkeypatch):
+    """An edit of the evidence table puts every table with a foreign key into it on trial again,
+    as a quote id they cite may have gone."""
+    calls = []
+    monkeypatch.setattr(validation, "validate", lambda data_dir, known_valid=frozenset(): calls.append(known_valid) or [])
+    monkeypatch.setattr(validation, "REPO_ROOT", tmp_path)
+    good = copy_data(tmp_path / "good")
+    data.validate_once(good)
+    edit_line(good / "evidence.csv", 3, "\n", " \n")
+    data.validate_once(good)
+    resources = data.read_descriptor(good)["resources"]
+    citing = {res["name"] for res in resources
+              if any(fk["reference"]["resource"] == "evidence" for fk in res["schema"].get("foreignKeys", []))}
+    assert len(citing) >= 5 and {"relations", "case_conditions"} <= citing
+    assert calls[-1] == {res["name"] for res in resources} - citing - {"evidence"}

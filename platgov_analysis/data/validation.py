@@ -7,7 +7,7 @@ import hashlib
 from pathlib import Path
 
 from . import load
-from .files import DATA_DIR, ENCODING, REPO_ROOT, folder_digest, read_descriptor
+from .files import DATA_DIR, DESCRIPTOR, ENCODING, REPO_ROOT, folder_digest, read_descriptor
 from .messages import Problem, display, sentence
 from .structure import structure_problems
 
@@ -27,8 +27,9 @@ class References:
         return self._columns[path, name]
 
 
-def validate(data_dir: Path | str | None = None) -> list[str]:
-    """Check the data package; return one sentence per problem (empty list = valid)."""
+def validate(data_dir: Path | str | None = None, known_valid: frozenset[str] = frozenset()) -> list[str]:
+    """Check the data package; return one sentence per problem (empty list = valid).
+    ``known_valid``: tables whose content check is left out, as it passed on the same inputs."""
     from frictionless import Checklist, Package, checks
 
     from .checks import calendar_dates, typing_slips
@@ -49,6 +50,8 @@ def validate(data_dir: Path | str | None = None) -> list[str]:
     package = Package(descriptor, basepath=str(data_dir))
     references = References()
     for res in descriptor["resources"]:
+        if res["name"] in known_valid:
+            continue
         resource = package.get_resource(res["name"])
         rules = {r["formula"]: r["message"] for r in res.get("rowConstraints", [])}
         checklist = Checklist(checks=[*(checks.row_constraint(formula=f) for f in rules),
@@ -92,15 +95,37 @@ def stamps_dir() -> Path:
 
 
 def validate_once(data_dir: Path | str | None = None) -> list[str]:
-    """:func:`validate`, remembered by content hash: bytes that passed once (under this same
-    validation code) need no second 3-second check, which every build and notebook run makes."""
+    """:func:`validate`, remembered per table by content: a table that passed under the same
+    descriptor, with the same bytes and the same bytes of the tables its foreign keys reference,
+    under this same validation code, is not checked again. Every build and notebook run calls
+    this; after an edit of one table only that table and the tables that reference it are
+    checked (about 0.05 s each, where the whole check takes a second)."""
     data_dir = Path(data_dir or DATA_DIR)
-    key = hashlib.sha256((folder_digest(data_dir) + folder_digest(PACKAGE_DIR, "*.py")).encode())
-    stamp = stamps_dir() / key.hexdigest()
-    if stamp.exists():
+    stamps = {name: stamps_dir() / key for name, key in _table_keys(data_dir).items()}
+    known = frozenset(name for name, stamp in stamps.items() if stamp.exists())
+    if known == set(stamps):
         return []
-    problems = validate(data_dir)
+    problems = validate(data_dir, known_valid=known)
     if not problems:
-        stamp.parent.mkdir(parents=True, exist_ok=True)
-        stamp.touch()
+        for stamp in stamps.values():
+            stamp.parent.mkdir(parents=True, exist_ok=True)
+            stamp.touch()
     return problems
+
+
+def _table_keys(data_dir: Path) -> dict[str, str]:
+    """Per table, the digest of what its check reads: the descriptor, its file, the files of the
+    tables its foreign keys reference, and the validation code."""
+    descriptor = read_descriptor(data_dir)  # a missing or broken descriptor: the sentence that says so
+    paths = {res["name"]: data_dir / res["path"] for res in descriptor["resources"]}
+    common = hashlib.sha256((data_dir / DESCRIPTOR).read_bytes()).hexdigest() + folder_digest(PACKAGE_DIR, "*.py")
+    keys = {}
+    for res in descriptor["resources"]:
+        read = {res["name"]} | {fk["reference"]["resource"] or res["name"] for fk in res["schema"].get("foreignKeys", [])}
+        digest = hashlib.sha256(common.encode())
+        for name in sorted(read):
+            path = paths.get(name)
+            digest.update(f"{name}\0".encode())
+            digest.update(hashlib.sha256(path.read_bytes()).digest() if path is not None and path.exists() else b"missing")
+        keys[res["name"]] = digest.hexdigest()
+    return keys
