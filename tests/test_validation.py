@@ -585,3 +585,16 @@ def test_validate_once_checks_again_the_tables_that_reference_an_edited_one(tmp_
               if any(fk["reference"]["resource"] == "evidence" for fk in res["schema"].get("foreignKeys", []))}
     assert len(citing) >= 5 and {"relations", "case_conditions"} <= citing
     assert calls[-1] == {res["name"] for res in resources} - citing - {"evidence"}
+
+
+def test_a_builds_run_leaves_the_check_to_the_build(tmp_path, monkeypatch):
+    """A notebook run refuses data that do not validate, except inside a build, which checks them
+    itself beside its runs (and publishes nothing unless they pass: test_build's bad-data test)."""
+    monkeypatch.setattr(validation, "REPO_ROOT", tmp_path)
+    bad = copy_data(tmp_path / "bad")
+    edit_line(bad / "events.csv", 3, "\n", "\n\n")
+    with pytest.raises(data.DataValidationError):
+        data.load_tables(bad)
+    monkeypatch.setenv(data.files.CHECKED_BY_BUILD, "1")
+    monkeypatch.setattr(validation, "validate", lambda *args, **kwargs: pytest.fail("checked again in the run"))
+    assert "events" in data.load_tables(bad)

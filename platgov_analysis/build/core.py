@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from ..buildlock import build_lock
+from ..data.files import CHECKED_BY_BUILD
 from ..memo import CACHE_ENV
 from ..runs import Run, check_studies, load_runs
 from .cache import DIGESTS_FILE, Inputs, current_digest, is_current, published_stamp
@@ -63,7 +64,7 @@ def _build_runs(runs: list[Run], inputs: Inputs, jobs: int | None, force: bool, 
         return 0
 
     # content-addressed, so one folder serves every build of the clone (a test's scratch builds too)
-    with environment(CACHE_ENV, str(SHARED_CACHE)):  # seen by the kernels and the report's pages
+    with environment(CACHE_ENV, str(SHARED_CACHE)), environment(CHECKED_BY_BUILD, "1"):  # seen by the kernels
         return _rebuild(runs, stale, digests, inputs, jobs, only, paths, stream, warm_kernels)
 
 
@@ -83,28 +84,38 @@ def environment(name: str, value: str) -> Iterator[None]:
 
 def _rebuild(runs: list[Run], stale: list[Run], digests: dict, inputs: Inputs, jobs: int | None,
              only: list[str] | None, paths: Paths, stream, warm_kernels: bool) -> int:
-    """Check the data, execute the stale runs and, unless only some were asked for, publish."""
+    """Execute the stale runs, check the data meanwhile and, unless only some runs were asked for
+    or the data do not validate, publish."""
     check_studies(runs, paths.runs_file, paths.data_dir)
     jobs = jobs or os.cpu_count() or 1
-    with Workers(min(jobs, len(stale)), warm_kernels) as workers:  # their kernels start while the data are checked
+    with Workers(min(jobs, len(stale)), warm_kernels) as workers:  # their kernels start at once
         from ..data import validate_once
-
-        problems = validate_once(paths.data_dir)
-        if problems:
-            print("The data do not validate, so the report was not rebuilt (the last report is untouched):",
-                  file=stream)
-            for problem in problems:
-                print(f"  {problem}", file=stream)
-            return 2
 
         stale = longest_first(stale, paths)
         print(f"building {len(stale)} of {len(runs)} runs with {jobs} parallel jobs "
               f"({len(runs) - len(stale)} up to date)", file=stream, flush=True)
         register_engine()
+        # the runs begin as soon as a kernel is up; their kernels leave the data check to this one,
+        # and nothing they make is published unless it passes
+        workers.start(stale, inputs, paths, Progress(len(stale), stream))
+        problems = validate_once(paths.data_dir)
+        if problems:
+            workers.cancel()
+            print("The data do not validate, so the report was not rebuilt (the last report is untouched):",
+                  file=stream)
+            for problem in problems:
+                print(f"  {problem}", file=stream)
+            return 2
         data_only = None if only else start_data_only(paths)  # beside the runs: it reads the data alone
-        results = workers.run(stale, inputs, paths, Progress(len(stale), stream))
+        results = workers.results()
         if data_only is not None:
             data_only.join()
+        return _after_runs(runs, results, digests, inputs, only, paths, stream)  # while the kernels shut down
+
+
+def _after_runs(runs: list[Run], results: dict, digests: dict, inputs: Inputs, only: list[str] | None,
+                paths: Paths, stream) -> int:
+    """Say which runs failed, or publish the report (unless only some runs were asked for)."""
     record_durations(results.values(), paths)
     failures = [r for r in results.values() if not r.ok]
     if failures:
@@ -113,7 +124,7 @@ def _rebuild(runs: list[Run], stale: list[Run], digests: dict, inputs: Inputs, j
             print(f"  {failure.message}", file=stream)
         return 1
     if only:
-        print(f"built {len(stale)} run(s) into {rel(paths.work_dir / 'runs')}; run without --only to publish",
+        print(f"built {len(results)} run(s) into {rel(paths.work_dir / 'runs')}; run without --only to publish",
               file=stream)
         return 0
     digests.update({name: result.digest for name, result in results.items()})
