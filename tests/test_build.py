@@ -218,6 +218,7 @@ def test_bad_data_stop_the_build_with_a_sentence_and_keep_the_report(tiny):
     code, log = build_quietly(tiny)
     assert code == 2
     assert re.search(r'studies\.csv row 3, field script: "cyrillic" is not one of the allowed values', log)
+    assert log.rstrip().splitlines()[-1].startswith("  ")  # the sentences close the log, after any run's line
     assert (tiny.reports_dir / "index.html").read_bytes() == index_before
 
 

@@ -101,6 +101,7 @@ def _rebuild(runs: list[Run], stale: list[Run], digests: dict, inputs: Inputs, j
         problems = validate_once(paths.data_dir)
         if problems:
             workers.cancel()
+            workers.results()  # the runs under way end first, so the sentences close the log
             print("The data do not validate, so the report was not rebuilt (the last report is untouched):",
                   file=stream)
             for problem in problems:
