@@ -24,8 +24,9 @@ class RunResult:
     digest: str | None = None  # of the inputs the run read, as its record says
 
 
-def normalise_notebook(path: Path) -> None:
-    """Strip what changes from run to run: timings, paths, random cell ids, kernel versions."""
+def normalise_notebook(path: Path):
+    """Strip what changes from run to run: timings, paths, random cell ids, kernel versions;
+    return the notebook as written."""
     import nbformat
 
     nb = nbformat.read(path, as_version=4)
@@ -37,6 +38,7 @@ def normalise_notebook(path: Path) -> None:
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
     nbformat.write(nb, path)
+    return nb
 
 
 def execute(run: Run, inputs: Inputs, paths: Paths, kernel: WarmKernel | None = None) -> RunResult:
@@ -84,8 +86,8 @@ def execute(run: Run, inputs: Inputs, paths: Paths, kernel: WarmKernel | None = 
         return RunResult(run, False, time.monotonic() - start, f"run {run.name} failed: {type(err).__name__}: {err}")
     from ..report import render_notebook_html  # here: a first run need not wait for its import (pandas, matplotlib)
 
-    normalise_notebook(notebook_out)
-    render_notebook_html(notebook_out, out / "notebook.html", title=run.name, depth=run.name.count("/") + 1)
+    render_notebook_html(normalise_notebook(notebook_out), out / "notebook.html", title=run.name,
+                         depth=run.name.count("/") + 1)
     digest = run_digest(run, recorded(out), inputs, paths.notebooks_dir)
     (out / HASH_FILE).write_text(digest)
     crash_point("run-output")
