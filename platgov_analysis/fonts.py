@@ -17,11 +17,8 @@ from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
-import matplotlib
-import matplotlib.pyplot as plt
 import uharfbuzz as hb
 from fontTools.ttLib import TTFont
-from matplotlib import font_manager
 from pylopdf_fonts_zh_cn import sans_path
 
 FAMILY = "Noto Sans SC"
@@ -42,12 +39,15 @@ def use_cjk_font() -> str:
     labels with the ``sans-serif`` family, so this one setting covers titles, seaborn labels
     and network labels alike. Returns the font's family name.
     """
+    import matplotlib  # here, like in font_files: the report's pages use the font without matplotlib
+    from matplotlib import font_manager
+
     path = str(sans_path())
     font_manager.fontManager.addfont(path)
     family = font_manager.FontProperties(fname=path).get_name()
-    plt.rcParams["font.family"] = "sans-serif"
-    plt.rcParams["font.sans-serif"] = [family, FALLBACK]
-    plt.rcParams["axes.unicode_minus"] = False  # the CJK font lacks U+2212
+    matplotlib.rcParams["font.family"] = "sans-serif"
+    matplotlib.rcParams["font.sans-serif"] = [family, FALLBACK]
+    matplotlib.rcParams["axes.unicode_minus"] = False  # the CJK font lacks U+2212
     return family
 
 
@@ -58,6 +58,8 @@ def licence_text() -> str:
 
 def font_files() -> dict[str, Path]:
     """Family name -> font file, in the order text falls back through them."""
+    import matplotlib
+
     return {FAMILY: Path(sans_path()), FALLBACK: Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"}
 
 
