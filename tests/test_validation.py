@@ -598,3 +598,17 @@ def test_a_builds_run_leaves_the_check_to_the_build(tmp_path, monkeypatch):
     monkeypatch.setenv(data.files.CHECKED_BY_BUILD, "1")
     monkeypatch.setattr(validation, "validate", lambda *args, **kwargs: pytest.fail("checked again in the run"))
     assert "events" in data.load_tables(bad)
+
+
+def test_a_broken_descriptor_is_a_sentence_naming_it(tmp_path):
+    """A foreign key without its reference makes frictionless refuse the whole descriptor: the
+    check says so in one sentence about datapackage.json instead of a traceback."""
+    import json
+
+    broken = copy_data(tmp_path / "broken")
+    descriptor = json.loads((broken / "datapackage.json").read_text(encoding="utf-8"))
+    resource = next(r for r in descriptor["resources"] if r["schema"].get("foreignKeys"))
+    del resource["schema"]["foreignKeys"][0]["reference"]
+    (broken / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
+    problems = data.validate(broken)
+    assert len(problems) == 1 and "datapackage.json: is not a valid data package: foreign key" in problems[0]

@@ -30,7 +30,7 @@ class References:
 def validate(data_dir: Path | str | None = None, known_valid: frozenset[str] = frozenset()) -> list[str]:
     """Check the data package; return one sentence per problem (empty list = valid).
     ``known_valid``: tables whose content check is left out, as it passed on the same inputs."""
-    from frictionless import Checklist, Package, checks
+    from frictionless import Checklist, FrictionlessException, Package, checks
 
     from .checks import calendar_dates, typing_slips
 
@@ -47,7 +47,11 @@ def validate(data_dir: Path | str | None = None, known_valid: frozenset[str] = f
     if problems:  # content checks only make sense once every file parses into rows
         return [str(p) for p in problems]
 
-    package = Package(descriptor, basepath=str(data_dir))
+    try:
+        package = Package(descriptor, basepath=str(data_dir))
+    except FrictionlessException as err:  # the descriptor itself is wrong: frictionless's own sentence
+        reasons = "; ".join(reason.note for reason in err.reasons) or err.error.note
+        return [str(Problem(display(data_dir / DESCRIPTOR), None, None, None, f"is not a valid data package: {reasons}"))]
     references = References()
     for res in descriptor["resources"]:
         if res["name"] in known_valid:
@@ -121,7 +125,8 @@ def _table_keys(data_dir: Path) -> dict[str, str]:
     common = hashlib.sha256((data_dir / DESCRIPTOR).read_bytes()).hexdigest() + folder_digest(PACKAGE_DIR, "*.py")
     keys = {}
     for res in descriptor["resources"]:
-        read = {res["name"]} | {fk["reference"]["resource"] or res["name"] for fk in res["schema"].get("foreignKeys", [])}
+        read = {res["name"]} | {fk.get("reference", {}).get("resource") or res["name"]
+                                for fk in res.get("schema", {}).get("foreignKeys", [])}
         digest = hashlib.sha256(common.encode())
         for name in sorted(read):
             path = paths.get(name)
